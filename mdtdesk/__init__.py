@@ -1,0 +1,3 @@
+"""mdtdesk: offline desktop app for multidisciplinary-team meetings in GP practices."""
+
+__version__ = "0.1.0"

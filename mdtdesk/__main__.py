@@ -1,0 +1,3 @@
+from mdtdesk.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The encrypted practice store: SQLCipher database, key slots, migrations, audit."""

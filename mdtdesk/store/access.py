@@ -1,0 +1,220 @@
+"""Who can open a store: change a passphrase, add or remove a member, recover."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from mdtdesk.clock import Clock
+from mdtdesk.store import atomic, audit, errors, keyfile, layout
+from mdtdesk.store.engine import export_with_new_key, make_engine
+from mdtdesk.store.ids import new_id
+from mdtdesk.store.keyfile import KdfCost, KeyFile, Slot, SlotLocked
+from mdtdesk.store.layout import StorePaths
+from mdtdesk.store.lifecycle import check_passphrase, open_with_recovery_key, read_keyfile
+from mdtdesk.store.models import StaffMember
+from mdtdesk.store.opened import OpenStore
+from mdtdesk.store.staff import find_staff
+from mdtdesk.store.vocab import APP_ROLE, ORGANISATION_TYPE
+
+
+def _write_keyfile(paths: StorePaths, kf: KeyFile) -> None:
+    atomic.write_bytes(paths.keys, keyfile.dumps(kf), backup=paths.keys_backup)
+
+
+def change_passphrase(
+    folder: Path, *, user: str, current: str, new: str, clock: Clock, kdf_cost: KdfCost
+) -> None:
+    """Re-wrap one slot under a new passphrase. Only the key file is rewritten."""
+    check_passphrase(new)
+    paths = StorePaths(folder)
+    kf = read_keyfile(paths)
+    slot = kf.passphrase_slot(user)
+    if slot is None:
+        raise errors.UnknownUser(f"There is no user called {user!r} in this store.")
+    try:
+        private = keyfile.open_slot(slot, kf.store_id, keyfile.passphrase_secret(current))
+    except SlotLocked:
+        layout.note_pending(paths, "failed_unlock", slot.user or user, clock.now())
+        raise errors.WrongPassphrase(
+            f"The current passphrase for {slot.user} is not right."
+        ) from None
+    changed = keyfile.rewrap(
+        slot, kf.store_id, private, keyfile.passphrase_secret(new), kdf_cost.tune()
+    )
+    _write_keyfile(paths, _with_slot(kf, changed))
+    # The database stays byte-identical; the change reaches the audit log at next unlock.
+    layout.note_pending(
+        paths, "key_change", slot.user or user, clock.now(), detail="passphrase changed"
+    )
+
+
+def _with_slot(kf: KeyFile, slot: Slot) -> KeyFile:
+    others = tuple(s for s in kf.slots if s.slot_id != slot.slot_id)
+    return replace(kf, slots=(*others, slot))
+
+
+def _require_admin(store: OpenStore) -> None:
+    with store.session() as s:
+        me = store.acting_staff(s)
+        if store.actor.staff_id is not None and (me is None or me.app_role != "admin"):
+            raise errors.NotAllowed("Only an administrator can add or remove people.")
+
+
+@dataclass(frozen=True)
+class MemberAdded:
+    staff_id: str
+    name: str
+
+
+def add_member(
+    store: OpenStore,
+    *,
+    name: str,
+    profession: str,
+    passphrase: str,
+    kdf_cost: KdfCost,
+    organisation_type: str = "health",
+    app_role: str = "member",
+) -> MemberAdded:
+    """Give a staff member a key slot (adding them to the staff list if new)."""
+    _require_admin(store)
+    check_passphrase(passphrase)
+    if not name.strip() or not profession.strip():
+        raise errors.StoreError("A new member needs a name and a profession.")
+    if organisation_type not in ORGANISATION_TYPE:
+        raise errors.StoreError(f"Unknown organisation type {organisation_type!r}.")
+    if app_role not in APP_ROLE:
+        raise errors.StoreError(f"Unknown role {app_role!r}: use one of {', '.join(APP_ROLE)}.")
+    kf = read_keyfile(store.paths)
+    if kf.passphrase_slot(name) is not None:
+        raise errors.StoreError(f"{name} can already open this store.")
+    with store.session() as s, s.begin():
+        member = find_staff(s, name)
+        if member is None:
+            member = StaffMember(
+                name=name.strip(),
+                profession=profession.strip(),
+                organisation_type=organisation_type,
+                app_role=app_role,
+            )
+            s.add(member)
+        else:
+            member.active = True
+            member.app_role = app_role
+        s.flush()
+        audit.log(s, "key_change", entity="staff_member", record_id=member.id, detail="added")
+        slot = keyfile.new_slot(
+            store_id=kf.store_id,
+            slot_id=new_id(),
+            kind="passphrase",
+            user=member.name,
+            staff_id=member.id,
+            created_at=store.clock.now().isoformat(),
+            secret=keyfile.passphrase_secret(passphrase),
+            cost=kdf_cost.tune(),
+            db_keys={kf.generation: store.db_key},
+        )
+        # Written inside the transaction: if the key file cannot be written, the
+        # staff change rolls back with it.
+        _write_keyfile(store.paths, replace(kf, slots=(*kf.slots, slot)))
+        result = MemberAdded(member.id, member.name)
+    store.keyfile = read_keyfile(store.paths)
+    return result
+
+
+def remove_member(store: OpenStore, *, name: str) -> None:
+    """Take away a member's access and re-key the database so an old copy of their
+    key no longer opens it."""
+    _require_admin(store)
+    kf = read_keyfile(store.paths)
+    slot = kf.passphrase_slot(name)
+    if slot is None:
+        raise errors.UnknownUser(f"{name!r} has no access to this store.")
+    if slot.staff_id == store.actor.staff_id:
+        raise errors.NotAllowed("You cannot remove your own access; ask another administrator.")
+    remaining = tuple(s for s in kf.slots if s.slot_id != slot.slot_id)
+    if not any(s.kind == "passphrase" for s in remaining):
+        raise errors.NotAllowed("That would leave nobody able to open the store.")
+    with store.session() as s, s.begin():
+        member = s.get(StaffMember, slot.staff_id)
+        if member is not None:
+            member.active = False
+        audit.log(
+            s,
+            "key_change",
+            entity="staff_member",
+            record_id=slot.staff_id,
+            detail="access removed; database re-keyed",
+        )
+    rekey(store, remaining)
+
+
+def rekey(store: OpenStore, slots: tuple[Slot, ...]) -> None:
+    """Re-encrypt the database under a new key sealed to exactly these slots.
+
+    Crash-safe in every step: the key file holds both generations until the new
+    database is in place, and opening tries the newest generation first.
+    """
+    paths = store.paths
+    old = read_keyfile(paths)
+    new_generation = old.generation + 1
+    new_key = os.urandom(32)
+    paths.db_rekey.unlink(missing_ok=True)
+    export_with_new_key(store.engine, paths.db_rekey, new_key)
+    both = {old.generation: store.db_key, new_generation: new_key}
+    sealed_both = tuple(keyfile.seal_keys(s, old.store_id, both) for s in slots)
+    _write_keyfile(paths, KeyFile(old.store_id, new_generation, sealed_both))
+    store.engine.dispose()
+    for sidecar in paths.db_sidecars:
+        sidecar.unlink(missing_ok=True)
+    atomic.replace_file(paths.db_rekey, paths.db)
+    final = tuple(keyfile.seal_keys(s, old.store_id, {new_generation: new_key}) for s in slots)
+    kf = KeyFile(old.store_id, new_generation, final)
+    _write_keyfile(paths, kf)
+    store.engine = make_engine(paths.db, new_key)
+    store.db_key = new_key
+    store.keyfile = kf
+    store.rebind()
+
+
+def recover(
+    folder: Path,
+    *,
+    recovery_key: str,
+    user: str,
+    new_passphrase: str,
+    clock: Clock,
+    kdf_cost: KdfCost,
+) -> None:
+    """Set a new passphrase for a staff member using the recovery key."""
+    check_passphrase(new_passphrase)
+    with open_with_recovery_key(folder, recovery_key, clock) as store:
+        with store.session() as s, s.begin():
+            member = find_staff(s, user)
+            if member is None:
+                raise errors.UnknownUser(f"There is no staff member called {user!r}.")
+            member.active = True
+            audit.log(
+                s,
+                "key_change",
+                entity="staff_member",
+                record_id=member.id,
+                detail="passphrase reset with the recovery key",
+            )
+            kf = read_keyfile(store.paths)
+            old = kf.passphrase_slot(member.name)
+            slot = keyfile.new_slot(
+                store_id=kf.store_id,
+                slot_id=old.slot_id if old else new_id(),
+                kind="passphrase",
+                user=member.name,
+                staff_id=member.id,
+                created_at=clock.now().isoformat(),
+                secret=keyfile.passphrase_secret(new_passphrase),
+                cost=kdf_cost.tune(),
+                db_keys={kf.generation: store.db_key},
+            )
+            others = tuple(x for x in kf.slots if old is None or x.slot_id != old.slot_id)
+            _write_keyfile(store.paths, replace(kf, slots=(*others, slot)))

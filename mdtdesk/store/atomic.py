@@ -1,0 +1,56 @@
+"""Atomic file writes: a reader sees the old file or the new one, never half of one."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def fsync_dir(folder: Path) -> None:
+    # Windows cannot open a directory for fsync; NTFS journals the rename itself.
+    if os.name == "nt":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_bytes(path: Path, data: bytes, *, backup: Path | None = None) -> None:
+    """Write data to path via a temp file in the same folder, fsync, then replace.
+
+    With backup, the previous file (if any) is first copied there, also atomically.
+    """
+    folder = path.parent
+    if backup is not None and path.exists():
+        write_bytes(backup, path.read_bytes())
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(folder)
+
+
+def replace_file(source: Path, target: Path) -> None:
+    """Move a finished file over target atomically (both in the same folder)."""
+    with open(source, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(source, target)
+    fsync_dir(target.parent)
+
+
+def copy_file(source: Path, target: Path) -> None:
+    tmp = target.with_name(f".{target.name}.copy.tmp")
+    shutil.copyfile(source, tmp)
+    replace_file(tmp, target)

@@ -1,0 +1,83 @@
+"""The SQLCipher engine: keyed with a raw 256-bit key, WAL, synchronous=FULL.
+
+SQLite pragmas live here and only here, so a hub can run the same models on
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy.exc import DatabaseError
+
+_PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA foreign_keys = ON",
+    # Sorts and temporary tables stay in memory, never in a temp file on disk.
+    "PRAGMA temp_store = MEMORY",
+    "PRAGMA busy_timeout = 5000",
+)
+
+
+class KeyRejected(Exception):
+    """SQLCipher could not read the database with this key (or it is not SQLCipher)."""
+
+
+def raw_key_literal(key: bytes) -> str:
+    # x'..' makes SQLCipher use the bytes as the key itself, skipping its own PBKDF2.
+    return f"x'{key.hex()}'"
+
+
+def make_engine(db_path: Path, key: bytes) -> Engine:
+    """An engine on db_path, with the key checked by a first read."""
+    if len(key) != 32:
+        raise ValueError("the database key is 32 bytes")
+    url = URL.create("sqlite+pysqlcipher", password=raw_key_literal(key), database=str(db_path))
+    engine = create_engine(url, module=sqlcipher3)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        # The driver's own implicit transactions skip DDL; SQLAlchemy issues BEGIN
+        # itself (below) so migrations and imports are truly all-or-nothing.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            for pragma in _PRAGMAS:
+                cursor.execute(pragma)
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+    except DatabaseError as exc:
+        engine.dispose()
+        raise KeyRejected(str(exc.orig)) from exc
+    return engine
+
+
+def export_with_new_key(engine: Engine, target: Path, new_key: bytes) -> None:
+    """Copy the whole database to target, encrypted with new_key (sqlcipher_export)."""
+    # A raw connection runs in autocommit; ATTACH/DETACH cannot happen inside BEGIN.
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.execute(
+            f'ATTACH DATABASE ? AS rekeyed KEY "{raw_key_literal(new_key)}"', (str(target),)
+        )
+        cursor.execute("SELECT sqlcipher_export('rekeyed')")
+        version = cursor.execute("PRAGMA user_version").fetchone()[0]
+        cursor.execute(f"PRAGMA rekeyed.user_version = {int(version)}")
+        cursor.execute("DETACH DATABASE rekeyed")
+        cursor.close()
+    finally:
+        raw.close()

@@ -1,0 +1,299 @@
+"""Creating a store and unlocking it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, select
+
+from mdtdesk.clock import Clock
+from mdtdesk.store import atomic, audit, errors, keyfile, layout, migrate
+from mdtdesk.store.audit import Actor
+from mdtdesk.store.engine import KeyRejected, make_engine
+from mdtdesk.store.ids import new_id
+from mdtdesk.store.keyfile import KdfCost, KeyFile, SlotLocked
+from mdtdesk.store.layout import StorePaths
+from mdtdesk.store.models import Practice, StaffMember, StoreMeta
+from mdtdesk.store.opened import OpenStore
+from mdtdesk.store.recovery_key import decode as decode_recovery_key
+from mdtdesk.store.recovery_key import generate as generate_recovery_key
+from mdtdesk.store.vocab import ORGANISATION_TYPE
+
+MIN_PASSPHRASE = 10
+_ODS = re.compile(r"^[A-Z0-9]{3,6}$")
+
+
+def check_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise errors.WeakPassphrase(
+            f"The passphrase is too short: use at least {MIN_PASSPHRASE} characters "
+            "(a few unrelated words make a strong one)."
+        )
+    if len(set(passphrase)) < 4:
+        raise errors.WeakPassphrase("The passphrase repeats too few characters: choose another.")
+
+
+@dataclass
+class Created:
+    store: OpenStore
+    recovery_key: str
+
+
+def create_store(
+    folder: Path,
+    *,
+    ods_code: str,
+    practice_name: str,
+    user: str,
+    profession: str,
+    passphrase: str,
+    clock: Clock,
+    kdf_cost: KdfCost,
+    organisation_type: str = "health",
+) -> Created:
+    """A new, empty store with one administrator and a recovery key (shown once)."""
+    ods = ods_code.strip().upper()
+    if not _ODS.match(ods):
+        raise errors.StoreError(f"ODS code {ods_code!r} is not 3 to 6 letters and digits.")
+    for label, value in (
+        ("practice name", practice_name),
+        ("user", user),
+        ("profession", profession),
+    ):
+        if not value.strip():
+            raise errors.StoreError(f"The {label} is empty.")
+    if organisation_type not in ORGANISATION_TYPE:
+        raise errors.StoreError(f"Unknown organisation type {organisation_type!r}.")
+    check_passphrase(passphrase)
+    paths = StorePaths(folder)
+    if paths.db.exists():
+        raise errors.StoreExists(f"There is already a store in {folder}: nothing was changed.")
+    folder.mkdir(parents=True, exist_ok=True)
+
+    db_key = os.urandom(32)
+    store_id, node_id, staff_id = new_id(), new_id(), new_id()
+    actor = Actor(staff_id, user.strip())
+    building = paths.folder / f"{layout.DB_NAME}.creating"
+    building.unlink(missing_ok=True)
+    engine: Engine | None = None
+    try:
+        engine = make_engine(building, db_key)
+        migrate.upgrade(engine)
+        store = OpenStore(paths, engine, _placeholder(store_id), db_key, node_id, actor, clock)
+        with store.session() as s, s.begin():
+            s.add_all(
+                [
+                    StoreMeta(key="store_id", value=store_id),
+                    StoreMeta(key="node_id", value=node_id),
+                    StoreMeta(key="created_at", value=clock.now().isoformat()),
+                ]
+            )
+            s.add(Practice(ods_code=ods, name=practice_name.strip()))
+            s.add(
+                StaffMember(
+                    id=staff_id,
+                    name=user.strip(),
+                    profession=profession.strip(),
+                    organisation_type=organisation_type,
+                    app_role="admin",
+                )
+            )
+            audit.log(s, "key_change", detail="store created", user=user.strip())
+        engine.dispose()
+        engine = None
+        recovery_key = generate_recovery_key()
+        cost = kdf_cost.tune()
+        created_at = clock.now().isoformat()
+        slots = (
+            keyfile.new_slot(
+                store_id=store_id,
+                slot_id=new_id(),
+                kind="passphrase",
+                user=user.strip(),
+                staff_id=staff_id,
+                created_at=created_at,
+                secret=keyfile.passphrase_secret(passphrase),
+                cost=cost,
+                db_keys={1: db_key},
+            ),
+            keyfile.new_slot(
+                store_id=store_id,
+                slot_id=new_id(),
+                kind="recovery",
+                user=None,
+                staff_id=None,
+                created_at=created_at,
+                secret=decode_recovery_key(recovery_key),
+                cost=cost,
+                db_keys={1: db_key},
+            ),
+        )
+        kf = KeyFile(store_id=store_id, generation=1, slots=slots)
+        # The key file first, the database last: a store.db never exists without keys.
+        atomic.write_bytes(paths.keys, keyfile.dumps(kf))
+        atomic.replace_file(building, paths.db)
+    except BaseException:
+        if engine is not None:
+            engine.dispose()
+        for leftover in (building, *_sidecars(building)):
+            leftover.unlink(missing_ok=True)
+        raise
+    return Created(open_store(folder, user=user, passphrase=passphrase, clock=clock), recovery_key)
+
+
+def _sidecars(db: Path) -> tuple[Path, Path]:
+    return db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")
+
+
+def _placeholder(store_id: str) -> KeyFile:
+    return KeyFile(store_id=store_id, generation=1, slots=())
+
+
+def read_keyfile(paths: StorePaths) -> KeyFile:
+    if not paths.folder.is_dir() or not paths.db.exists():
+        raise errors.NoStore(
+            f"There is no store in {paths.folder}: create one with 'mdtdesk init' "
+            "or give the right folder with --store."
+        )
+    try:
+        data = paths.keys.read_bytes()
+    except FileNotFoundError:
+        hint = (
+            f" A backup, {paths.keys_backup.name}, is there: copy it to {paths.keys.name} to try it."
+            if paths.keys_backup.exists()
+            else " Restore it from your backup; without it the store cannot be opened."
+        )
+        raise errors.KeyFileMissing(f"The key file {paths.keys} is missing.{hint}") from None
+    try:
+        return keyfile.loads(data)
+    except keyfile.KeyFileFormatError as exc:
+        raise errors.KeyFileDamaged(
+            f"The key file {paths.keys} is damaged: {exc}. Restore it from "
+            f"{paths.keys_backup.name} or your backup; nothing was changed."
+        ) from exc
+
+
+def open_store(folder: Path, *, user: str, passphrase: str, clock: Clock) -> OpenStore:
+    """Unlock with a staff passphrase. Each failure raises its own StoreError."""
+    paths = StorePaths(folder)
+    kf = read_keyfile(paths)
+    slot = kf.passphrase_slot(user)
+    if slot is None:
+        names = ", ".join(kf.users()) or "none"
+        raise errors.UnknownUser(
+            f"There is no user called {user!r} in this store (users: {names})."
+        )
+    try:
+        private = keyfile.open_slot(slot, kf.store_id, keyfile.passphrase_secret(passphrase))
+    except SlotLocked:
+        layout.note_pending(paths, "failed_unlock", slot.user or user, clock.now())
+        raise errors.WrongPassphrase(
+            f"The passphrase for {slot.user} is not right. Check Caps Lock and try again."
+        ) from None
+    keys = {}
+    for generation in slot.sealed_keys:
+        try:
+            keys[generation] = keyfile.unseal(slot, kf.store_id, private, generation)
+        except SlotLocked:
+            continue
+    if not keys:
+        raise errors.KeyFileDamaged(f"The key slot for {slot.user} in {paths.keys} is damaged.")
+    return _open_with_keys(paths, kf, keys, Actor(slot.staff_id, slot.user or user), clock)
+
+
+def open_with_recovery_key(folder: Path, recovery_key: str, clock: Clock) -> OpenStore:
+    """Unlock with the recovery key, acting as 'recovery key' until a user is chosen."""
+    paths = StorePaths(folder)
+    kf = read_keyfile(paths)
+    slot = kf.recovery_slot()
+    if slot is None:
+        raise errors.KeyFileDamaged(f"The key file {paths.keys} has no recovery slot.")
+    try:
+        secret = decode_recovery_key(recovery_key)
+        private = keyfile.open_slot(slot, kf.store_id, secret)
+    except ValueError as exc:
+        raise errors.WrongRecoveryKey(f"That recovery key is not valid: {exc}.") from None
+    except SlotLocked:
+        layout.note_pending(paths, "failed_unlock", "recovery key", clock.now())
+        raise errors.WrongRecoveryKey("That recovery key does not open this store.") from None
+    keys = {g: keyfile.unseal(slot, kf.store_id, private, g) for g in slot.sealed_keys}
+    return _open_with_keys(paths, kf, keys, Actor(None, "recovery key"), clock)
+
+
+def _open_with_keys(
+    paths: StorePaths, kf: KeyFile, keys: dict[int, bytes], actor: Actor, clock: Clock
+) -> OpenStore:
+    engine = None
+    used = 0
+    for generation in sorted(keys, reverse=True):
+        try:
+            engine = make_engine(paths.db, keys[generation])
+        except KeyRejected:
+            continue
+        used = generation
+        break
+    if engine is None:
+        raise errors.NotAStore(
+            f"{paths.db} cannot be read with this store's key: it is not an mdtdesk store, "
+            "or it belongs to another key file. Nothing was changed."
+        )
+    try:
+        node_id = _check_is_store(engine, paths, kf)
+        try:
+            migrate.upgrade(engine)
+        except migrate.SchemaTooNew as exc:
+            raise errors.StoreTooNew(
+                f"This store was written by a newer version of mdtdesk (schema {exc.found}; "
+                f"this app knows up to {exc.newest_known}). Update mdtdesk to open it; "
+                "nothing was changed."
+            ) from None
+    except BaseException:
+        engine.dispose()
+        raise
+    if len(keys) > 1 or used != kf.generation:
+        kf = _finish_interrupted_rekey(paths, kf, used)
+    store = OpenStore(paths, engine, kf, keys[used], node_id, actor, clock)
+    _record_unlock(store)
+    return store
+
+
+def _check_is_store(engine: Engine, paths: StorePaths, kf: KeyFile) -> str:
+    tables = set(inspect(engine).get_table_names())
+    if not {"alembic_version", "store_meta"} <= tables:
+        raise errors.NotAStore(f"{paths.db} is an encrypted database but not an mdtdesk store.")
+    with engine.connect() as conn:
+        meta = dict(conn.execute(select(StoreMeta.key, StoreMeta.value)).tuples().all())
+    if meta.get("store_id") != kf.store_id:
+        raise errors.NotAStore(f"{paths.db} belongs to a different key file than {paths.keys}.")
+    return meta["node_id"]
+
+
+def _finish_interrupted_rekey(paths: StorePaths, kf: KeyFile, used: int) -> KeyFile:
+    """A re-key stopped part-way: keep only the generation the database really uses."""
+    slots = tuple(
+        keyfile.replace_sealed(s, {used: s.sealed_keys[used]})
+        for s in kf.slots
+        if used in s.sealed_keys
+    )
+    fixed = KeyFile(store_id=kf.store_id, generation=used, slots=slots)
+    atomic.write_bytes(paths.keys, keyfile.dumps(fixed), backup=paths.keys_backup)
+    for sidecar in (paths.db_rekey,):
+        with contextlib.suppress(FileNotFoundError):
+            sidecar.unlink()
+    return fixed
+
+
+def _record_unlock(store: OpenStore) -> None:
+    pending = layout.read_pending(store.paths)
+    with store.session() as s, s.begin():
+        for event in pending:
+            action = event.pop("action", "failed_unlock")
+            if action not in audit.ACTIONS:
+                action = "failed_unlock"
+            audit.log(s, action, journal=True, **event)
+        audit.log(s, "unlock")
+    layout.clear_pending(store.paths)

@@ -1,0 +1,240 @@
+"""The practice store's tables.
+
+Every clinical record carries a UUIDv7 id made where it was made, created/updated
+stamps, the node that last wrote it and a tombstone flag; sync builds on these.
+Values with a fixed vocabulary are plain strings checked by the services (see
+vocab.py), which keeps migrations and a future PostgreSQL hub simple.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from mdtdesk.store.ids import new_id
+from mdtdesk.store.types import UtcDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Record(Base):
+    """A synced clinical or organisational record (not the audit log or metadata)."""
+
+    __abstract__ = True
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    node_id: Mapped[str] = mapped_column(String(36))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class StoreMeta(Base):
+    """Facts about this store: its id, this device's node id, when it was made."""
+
+    __tablename__ = "store_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Practice(Record):
+    __tablename__ = "practice"
+
+    ods_code: Mapped[str] = mapped_column(String(10), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class StaffMember(Record):
+    __tablename__ = "staff_member"
+
+    name: Mapped[str] = mapped_column(String(200))
+    profession: Mapped[str] = mapped_column(String(100))
+    organisation_type: Mapped[str] = mapped_column(String(20), default="health")
+    app_role: Mapped[str] = mapped_column(String(20), default="member")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Patient(Record):
+    __tablename__ = "patient"
+    __table_args__ = (Index("ix_patient_family_given", "family_name", "given_name"),)
+
+    nhs_number: Mapped[str] = mapped_column(String(10), index=True)
+    family_name: Mapped[str] = mapped_column(String(100))
+    given_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(10))
+    address: Mapped[str | None] = mapped_column(Text)
+    postcode: Mapped[str | None] = mapped_column(String(8))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    caseload_status: Mapped[str] = mapped_column(String(20), default="referred")
+    referral_date: Mapped[date | None] = mapped_column(Date)
+    referral_source: Mapped[str | None] = mapped_column(String(100))
+    referral_reason: Mapped[str | None] = mapped_column(Text)
+    named_coordinator_id: Mapped[str | None] = mapped_column(
+        ForeignKey("staff_member.id"), index=True
+    )
+    consent_status: Mapped[str] = mapped_column(String(20), default="not_asked")
+    consent_recorded_by_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
+    consent_recorded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    efi_score: Mapped[float | None] = mapped_column(Float)
+    lives_alone: Mapped[bool] = mapped_column(Boolean, default=False)
+    has_respect_form: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_a_carer: Mapped[bool] = mapped_column(Boolean, default=False)
+    next_review_date: Mapped[date | None] = mapped_column(Date)
+
+
+class Condition(Record):
+    __tablename__ = "condition"
+
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    since: Mapped[date | None] = mapped_column(Date)
+
+
+class RiskScore(Record):
+    __tablename__ = "risk_score"
+
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(100))
+    recorded_on: Mapped[date] = mapped_column(Date)
+
+
+class KeyContact(Record):
+    __tablename__ = "key_contact"
+
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    relationship: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    is_carer: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_next_of_kin: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class CarePlan(Record):
+    __tablename__ = "care_plan"
+
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    content: Mapped[str] = mapped_column(Text, default="{}")
+    agreed_on: Mapped[date | None] = mapped_column(Date)
+    review_date: Mapped[date | None] = mapped_column(Date)
+
+
+class Meeting(Record):
+    __tablename__ = "meeting"
+
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    length_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    place: Mapped[str | None] = mapped_column(String(200))
+    chair_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
+    state: Mapped[str] = mapped_column(String(20), default="planned")
+
+
+class AgendaItem(Record):
+    __tablename__ = "agenda_item"
+
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meeting.id"), index=True)
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    minutes_planned: Mapped[int] = mapped_column(Integer, default=10)
+    presenter_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
+    late_addition: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Outcome(Record):
+    __tablename__ = "outcome"
+
+    agenda_item_id: Mapped[str] = mapped_column(ForeignKey("agenda_item.id"), index=True)
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(30))
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
+
+
+class Action(Record):
+    __tablename__ = "action"
+
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"), index=True)
+    created_by_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
+    meeting_id: Mapped[str | None] = mapped_column(ForeignKey("meeting.id"))
+    agenda_item_id: Mapped[str | None] = mapped_column(ForeignKey("agenda_item.id"))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    priority: Mapped[str] = mapped_column(String(10), default="routine")
+    status: Mapped[str] = mapped_column(String(20), default="open")
+
+
+class ContactLogEntry(Record):
+    __tablename__ = "contact_log_entry"
+
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    kind: Mapped[str] = mapped_column(String(30))
+    staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class HospitalEvent(Record):
+    """An admission or an A&E attendance."""
+
+    __tablename__ = "hospital_event"
+
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    planned: Mapped[bool] = mapped_column(Boolean, default=False)
+    hospital: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEvent(Base):
+    """One row of the append-only, hash-chained audit log (see audit.py)."""
+
+    __tablename__ = "audit_event"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor_id: Mapped[str | None] = mapped_column(String(36))
+    actor_name: Mapped[str] = mapped_column(String(200))
+    device: Mapped[str] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(30))
+    entity: Mapped[str | None] = mapped_column(String(40))
+    record_id: Mapped[str | None] = mapped_column(String(36))
+    detail: Mapped[str] = mapped_column(Text, default="{}")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    # Set (not stored) on rows the audit module chained, so the write path can tell them
+    # from rows someone tried to add by hand.
+    chained = False
+
+
+RECORD_MODELS: tuple[type[Record], ...] = (
+    Practice,
+    StaffMember,
+    Patient,
+    Condition,
+    RiskScore,
+    KeyContact,
+    CarePlan,
+    Meeting,
+    AgendaItem,
+    Outcome,
+    Action,
+    ContactLogEntry,
+    HospitalEvent,
+)

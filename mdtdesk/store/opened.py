@@ -1,0 +1,80 @@
+"""An unlocked store: its engine, who is acting, this device, and a clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import TracebackType
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from mdtdesk.clock import Clock
+from mdtdesk.store import writes
+from mdtdesk.store.audit import Actor
+from mdtdesk.store.keyfile import KeyFile
+from mdtdesk.store.layout import StorePaths
+from mdtdesk.store.models import Practice, StaffMember
+
+
+@dataclass(frozen=True)
+class PracticeInfo:
+    ods_code: str
+    name: str
+
+
+@dataclass
+class OpenStore:
+    paths: StorePaths
+    engine: Engine
+    keyfile: KeyFile
+    db_key: bytes = field(repr=False)
+    node_id: str
+    actor: Actor
+    clock: Clock
+    _factory: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.rebind()
+
+    def rebind(self) -> None:
+        """Make sessions on the current engine (after a re-key replaced it)."""
+        self._factory = sessionmaker(self.engine, expire_on_commit=False)
+        writes.install(self._factory)
+
+    @property
+    def store_id(self) -> str:
+        return self.keyfile.store_id
+
+    def session(self) -> Session:
+        """A session whose writes are stamped and audited as this store's actor."""
+        session = self._factory()
+        session.info.update(actor=self.actor, node_id=self.node_id, clock=self.clock)
+        return session
+
+    def practice(self) -> PracticeInfo:
+        with self.session() as s:
+            row = s.execute(select(Practice).where(Practice.deleted.is_(False))).scalars().first()
+        if row is None:
+            return PracticeInfo("", "")
+        return PracticeInfo(row.ods_code, row.name)
+
+    def acting_staff(self, session: Session) -> StaffMember | None:
+        if self.actor.staff_id is None:
+            return None
+        return session.get(StaffMember, self.actor.staff_id)
+
+    def close(self) -> None:
+        self.engine.dispose()
+        # Drop our reference to the key; Python cannot wipe the bytes themselves.
+        self.db_key = b""
+
+    def __enter__(self) -> OpenStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,71 @@
+"""Recovery keys: 160 random bits written as 8 groups of Crockford base32.
+
+Each group is four data characters and one check character (Crockford's mod-37 check,
+weighted by position and group number), so a mistyped or swapped group is caught and
+named before any decryption is tried.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CHECK_ALPHABET = _ALPHABET + "*~$=U"
+_DECODE = {ch: i for i, ch in enumerate(_ALPHABET)}
+# Crockford: letters easily read as digits are taken as those digits.
+_DECODE.update({"O": 0, "I": 1, "L": 1})
+GROUPS = 8
+_DATA_PER_GROUP = 4
+
+
+class RecoveryKeyFormatError(ValueError):
+    pass
+
+
+def _check(values: list[int], group: int) -> str:
+    total = sum((i + 1) * v for i, v in enumerate(values)) + 5 * (group + 1)
+    return _CHECK_ALPHABET[total % 37]
+
+
+def generate() -> str:
+    """A new recovery key, formatted for showing once to the person."""
+    return encode(secrets.token_bytes(20))
+
+
+def encode(raw: bytes) -> str:
+    if len(raw) != 20:
+        raise ValueError("a recovery key is 20 bytes")
+    number = int.from_bytes(raw, "big")
+    chars = [_ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(32))]
+    groups = []
+    for g in range(GROUPS):
+        data = chars[g * _DATA_PER_GROUP : (g + 1) * _DATA_PER_GROUP]
+        groups.append("".join(data) + _check([_DECODE[c] for c in data], g))
+    return "-".join(groups)
+
+
+def decode(text: str) -> bytes:
+    """The 20 key bytes from what a person typed, or an error naming the bad group."""
+    cleaned = "".join(ch for ch in text.upper() if ch not in " -\t\n")
+    if len(cleaned) != GROUPS * (_DATA_PER_GROUP + 1):
+        raise RecoveryKeyFormatError(
+            f"a recovery key has {GROUPS} groups of 5 characters "
+            f"({GROUPS * 5} in all); this one has {len(cleaned)}"
+        )
+    number = 0
+    for g in range(GROUPS):
+        group = cleaned[g * 5 : g * 5 + 5]
+        try:
+            values = [_DECODE[c] for c in group[:4]]
+        except KeyError as exc:
+            raise RecoveryKeyFormatError(
+                f"group {g + 1} ({group}) has a character that is not in a recovery key"
+            ) from exc
+        if _check(values, g) != group[4]:
+            raise RecoveryKeyFormatError(
+                f"group {g + 1} ({group}) does not match its check character: "
+                "look for a mistyped or swapped character"
+            )
+        for v in values:
+            number = (number << 5) | v
+    return number.to_bytes(20, "big")
