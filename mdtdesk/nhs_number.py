@@ -53,7 +53,7 @@ def format_nhs(digits: str) -> str:
 
 
 def synthetic_numbers(start: int = 0) -> Iterator[str]:
-    """Valid numbers in the 999 range, which are never issued to a person, from stem offset start."""
+    """Valid numbers in the 999 range (never issued to a person), from stem offset start."""
     for stem in range(999_000_000 + start, 1_000_000_000):
         digit = check_digit(str(stem))
         if digit is not None:

@@ -190,31 +190,34 @@ def recover(
 ) -> None:
     """Set a new passphrase for a staff member using the recovery key."""
     check_passphrase(new_passphrase)
-    with open_with_recovery_key(folder, recovery_key, clock) as store:
-        with store.session() as s, s.begin():
-            member = find_staff(s, user)
-            if member is None:
-                raise errors.UnknownUser(f"There is no staff member called {user!r}.")
-            member.active = True
-            audit.log(
-                s,
-                "key_change",
-                entity="staff_member",
-                record_id=member.id,
-                detail="passphrase reset with the recovery key",
-            )
-            kf = read_keyfile(store.paths)
-            old = kf.passphrase_slot(member.name)
-            slot = keyfile.new_slot(
-                store_id=kf.store_id,
-                slot_id=old.slot_id if old else new_id(),
-                kind="passphrase",
-                user=member.name,
-                staff_id=member.id,
-                created_at=clock.now().isoformat(),
-                secret=keyfile.passphrase_secret(new_passphrase),
-                cost=kdf_cost.tune(),
-                db_keys={kf.generation: store.db_key},
-            )
-            others = tuple(x for x in kf.slots if old is None or x.slot_id != old.slot_id)
-            _write_keyfile(store.paths, replace(kf, slots=(*others, slot)))
+    with (
+        open_with_recovery_key(folder, recovery_key, clock) as store,
+        store.session() as s,
+        s.begin(),
+    ):
+        member = find_staff(s, user)
+        if member is None:
+            raise errors.UnknownUser(f"There is no staff member called {user!r}.")
+        member.active = True
+        audit.log(
+            s,
+            "key_change",
+            entity="staff_member",
+            record_id=member.id,
+            detail="passphrase reset with the recovery key",
+        )
+        kf = read_keyfile(store.paths)
+        old = kf.passphrase_slot(member.name)
+        slot = keyfile.new_slot(
+            store_id=kf.store_id,
+            slot_id=old.slot_id if old else new_id(),
+            kind="passphrase",
+            user=member.name,
+            staff_id=member.id,
+            created_at=clock.now().isoformat(),
+            secret=keyfile.passphrase_secret(new_passphrase),
+            cost=kdf_cost.tune(),
+            db_keys={kf.generation: store.db_key},
+        )
+        others = tuple(x for x in kf.slots if old is None or x.slot_id != old.slot_id)
+        _write_keyfile(store.paths, replace(kf, slots=(*others, slot)))

@@ -28,19 +28,11 @@ def check_store(store: OpenStore) -> CheckReport:
         cipher = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
         integrity = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check")]
     with store.session() as s:
-        events = s.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars()
-        rows = 0
-
-        def counted() -> object:
-            nonlocal rows
-            for e in events:
-                rows += 1
-                yield e
-
-        problems = audit.verify(counted())  # type: ignore[arg-type]
+        events = list(s.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars())
+    problems = audit.verify(events)
     return CheckReport(
         cipher_problems=cipher,
         integrity_problems=[] if integrity == ["ok"] else integrity,
         audit_problems=problems,
-        audit_rows=rows,
+        audit_rows=len(events),
     )

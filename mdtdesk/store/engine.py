@@ -12,6 +12,7 @@ from typing import Any
 import sqlcipher3
 from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError
+from sqlalchemy.pool import QueuePool
 
 _PRAGMAS = (
     "PRAGMA journal_mode = WAL",
@@ -37,7 +38,16 @@ def make_engine(db_path: Path, key: bytes) -> Engine:
     if len(key) != 32:
         raise ValueError("the database key is 32 bytes")
     url = URL.create("sqlite+pysqlcipher", password=raw_key_literal(key), database=str(db_path))
-    engine = create_engine(url, module=sqlcipher3)
+    # The dialect's default SingletonThreadPool hands a nested connect() the same
+    # connection, already inside a transaction; a small queue pool does not, and a raw
+    # key makes each new connection cheap (no key derivation).
+    engine = create_engine(
+        url,
+        module=sqlcipher3,
+        poolclass=QueuePool,
+        pool_size=4,
+        connect_args={"check_same_thread": False},
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:

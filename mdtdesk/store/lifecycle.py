@@ -163,7 +163,8 @@ def read_keyfile(paths: StorePaths) -> KeyFile:
         data = paths.keys.read_bytes()
     except FileNotFoundError:
         hint = (
-            f" A backup, {paths.keys_backup.name}, is there: copy it to {paths.keys.name} to try it."
+            f" A backup, {paths.keys_backup.name}, is there: copy it to {paths.keys.name}"
+            " to try it."
             if paths.keys_backup.exists()
             else " Restore it from your backup; without it the store cannot be opened."
         )

@@ -1,0 +1,1 @@
+"""The practice caseload: list rows, CSV import and export."""

@@ -1,0 +1,338 @@
+"""Import a caseload CSV: validate the whole file, then write it in one transaction."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mdtdesk.caseload import fields
+from mdtdesk.caseload.csv_format import OPTIONAL, REQUIRED, normalise_header
+from mdtdesk.clock import today
+from mdtdesk.store import audit
+from mdtdesk.store.models import Condition, Patient, RiskScore, StaffMember
+from mdtdesk.store.opened import OpenStore
+
+Progress = Callable[[int, int], None]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    column: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.reason}"
+
+
+class CsvFileError(ValueError):
+    """The file as a whole cannot be read as a caseload CSV."""
+
+
+@dataclass(frozen=True)
+class ParsedRow:
+    line: int
+    nhs_number: str
+    family_name: str
+    given_name: str
+    date_of_birth: date
+    sex: str
+    postcode: str
+    phone: str | None
+    efi_score: float | None
+    conditions: list[str]
+    coordinator_id: str | None
+    status: str | None
+
+
+@dataclass(frozen=True)
+class Validation:
+    rows: list[ParsedRow]
+    problems: list[Problem]
+    data_lines: int
+
+
+class ImportRefused(Exception):
+    def __init__(self, validation: Validation) -> None:
+        super().__init__(f"{len(validation.problems)} problem(s); nothing was imported")
+        self.validation = validation
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+    skipped: list[Problem] = field(default_factory=list)
+
+
+def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header names (normalised) and (line number, cells) for each data row."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CsvFileError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise CsvFileError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CsvFileError(
+            f"{path}, line {line}: not UTF-8 text (save the file as CSV UTF-8 and try again)"
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if header is None or not any(h.strip() for h in header):
+            raise CsvFileError(f"{path}: the file is empty (it needs a header row)")
+        rows = [(reader.line_num, cells) for cells in reader if any(c.strip() for c in cells)]
+    except csv.Error as exc:
+        raise CsvFileError(f"{path}, line {reader.line_num}: {exc}") from None
+    return [normalise_header(h) for h in header], rows
+
+
+def _staff_index(session: Session) -> dict[str, str]:
+    members = session.execute(select(StaffMember).where(StaffMember.deleted.is_(False))).scalars()
+    return {m.name.casefold(): m.id for m in members}
+
+
+class _RowReader:
+    """One row's cells by column name, collecting a problem for each bad value."""
+
+    def __init__(self, line: int, cells: list[str], index: Mapping[str, int | None]) -> None:
+        self.line = line
+        self.cells = cells
+        self.index = index
+        self.problems: list[Problem] = []
+
+    def cell(self, column: str) -> str:
+        i = self.index[column]
+        return self.cells[i] if i is not None and i < len(self.cells) else ""
+
+    def parse(self, column: str, parser: Callable[[str], T]) -> T | None:
+        try:
+            return parser(self.cell(column))
+        except fields.FieldError as exc:
+            self.problems.append(Problem(self.line, column, str(exc)))
+            return None
+
+
+def validate(
+    header: list[str],
+    rows: list[tuple[int, list[str]]],
+    staff: Mapping[str, str],
+    on: date,
+    column_map: Mapping[str, str] | None = None,
+) -> Validation:
+    """Check every row; return the good ones and every problem, line by line.
+
+    column_map maps our column names to the file's header names, for files whose
+    headers differ (the desktop import lets a person choose them).
+    """
+    wanted = {c: (column_map or {}).get(c, c) for c in (*REQUIRED, *OPTIONAL)}
+    position = {name: i for i, name in enumerate(header)}
+    missing = [c for c in REQUIRED if normalise_header(wanted[c]) not in position]
+    if missing:
+        problem = Problem(1, None, f"missing required column(s): {', '.join(missing)}")
+        return Validation([], [problem], len(rows))
+    index = {c: position.get(normalise_header(h)) for c, h in wanted.items()}
+
+    good: list[ParsedRow] = []
+    problems: list[Problem] = []
+    first_line: dict[str, int] = {}
+    for line, cells in rows:
+        reader = _RowReader(line, cells, index)
+        nhs = reader.parse("nhs_number", fields.parse_nhs_number)
+        family = reader.parse("family_name", lambda t: fields.parse_name(t, "family name"))
+        given = reader.parse("given_name", lambda t: fields.parse_name(t, "given name"))
+        dob = reader.parse("date_of_birth", lambda t: fields.parse_date_of_birth(t, on))
+        sex = reader.parse("sex", fields.parse_sex)
+        postcode = reader.parse("postcode", fields.parse_postcode)
+        phone = reader.parse("phone", fields.parse_phone)
+        efi = reader.parse("efi_score", fields.parse_efi)
+        status = reader.parse("caseload_status", fields.parse_status)
+        row_problems = reader.problems
+        cell = reader.cell
+        conditions = fields.parse_conditions(cell("conditions"))
+        coordinator_name = " ".join(cell("named_coordinator").split())
+        coordinator_id = None
+        if coordinator_name:
+            coordinator_id = staff.get(coordinator_name.casefold())
+            if coordinator_id is None:
+                row_problems.append(
+                    Problem(
+                        line,
+                        "named_coordinator",
+                        f"no staff member called {coordinator_name!r} "
+                        "(add them to the store first, or leave the cell empty)",
+                    )
+                )
+        if nhs is not None:
+            if nhs in first_line:
+                row_problems.append(
+                    Problem(line, "nhs_number", f"same NHS number as line {first_line[nhs]}")
+                )
+            else:
+                first_line[nhs] = line
+        if row_problems:
+            problems.extend(row_problems)
+            continue
+        assert nhs and family and given and dob and sex and postcode
+        good.append(
+            ParsedRow(
+                line,
+                nhs,
+                family,
+                given,
+                dob,
+                sex,
+                postcode,
+                phone,
+                efi,
+                conditions,
+                coordinator_id,
+                status,
+            )
+        )
+    return Validation(good, problems, len(rows))
+
+
+def validate_file(
+    store: OpenStore, path: Path, column_map: Mapping[str, str] | None = None
+) -> Validation:
+    header, rows = read_rows(path)
+    with store.session() as s:
+        staff = _staff_index(s)
+    return validate(header, rows, staff, today(store.clock), column_map)
+
+
+def import_caseload(
+    store: OpenStore,
+    path: Path,
+    *,
+    skip_invalid: bool = False,
+    column_map: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Add new patients and update known ones (same NHS number), all or nothing.
+
+    With problems and not skip_invalid, raises ImportRefused and writes nothing.
+    """
+    validation = validate_file(store, path, column_map)
+    if validation.problems and not skip_invalid:
+        raise ImportRefused(validation)
+    on = today(store.clock)
+    created = updated = unchanged = 0
+    with store.session() as s, s.begin():
+        existing = _existing_by_nhs(s, [r.nhs_number for r in validation.rows])
+        total = len(validation.rows)
+        for done, row in enumerate(validation.rows, start=1):
+            patient = existing.get(row.nhs_number)
+            if patient is None:
+                _create(s, row, on)
+                created += 1
+            elif _update(s, patient, row, on):
+                updated += 1
+            else:
+                unchanged += 1
+            if progress is not None and (done % 200 == 0 or done == total):
+                progress(done, total)
+        audit.log(
+            s,
+            "import",
+            entity="patient",
+            file=path.name,
+            created=created,
+            updated=updated,
+            skipped=len(validation.problems),
+        )
+    return ImportResult(created, updated, unchanged, validation.problems)
+
+
+def _existing_by_nhs(session: Session, numbers: list[str]) -> dict[str, Patient]:
+    found: dict[str, Patient] = {}
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start : start + 500]
+        query = select(Patient).where(Patient.nhs_number.in_(chunk), Patient.deleted.is_(False))
+        for patient in session.execute(query).scalars():
+            found.setdefault(patient.nhs_number, patient)
+    return found
+
+
+def _create(session: Session, row: ParsedRow, on: date) -> None:
+    patient = Patient(
+        nhs_number=row.nhs_number,
+        family_name=row.family_name,
+        given_name=row.given_name,
+        date_of_birth=row.date_of_birth,
+        sex=row.sex,
+        postcode=row.postcode,
+        phone=row.phone,
+        efi_score=row.efi_score,
+        named_coordinator_id=row.coordinator_id,
+        caseload_status=row.status or "active",
+        referral_date=on,
+        referral_source="caseload import",
+    )
+    session.add(patient)
+    session.flush([patient])
+    _add_conditions(session, patient, row.conditions, set())
+    if row.efi_score is not None:
+        _add_efi(session, patient, row.efi_score, on)
+
+
+def _update(session: Session, patient: Patient, row: ParsedRow, on: date) -> bool:
+    """Apply the row's values; blank optional cells leave what the store has."""
+    values: dict[str, object] = {
+        "family_name": row.family_name,
+        "given_name": row.given_name,
+        "date_of_birth": row.date_of_birth,
+        "sex": row.sex,
+        "postcode": row.postcode,
+        "phone": row.phone,
+        "efi_score": row.efi_score,
+        "named_coordinator_id": row.coordinator_id,
+        "caseload_status": row.status,
+    }
+    if row.efi_score is not None and patient.efi_score != row.efi_score:
+        _add_efi(session, patient, row.efi_score, on)
+    changed = False
+    for name, value in values.items():
+        if value is not None and getattr(patient, name) != value:
+            setattr(patient, name, value)
+            changed = True
+    known = session.execute(
+        select(Condition.name).where(
+            Condition.patient_id == patient.id, Condition.deleted.is_(False)
+        )
+    ).scalars()
+    added = _add_conditions(session, patient, row.conditions, {k.casefold() for k in known})
+    return changed or added
+
+
+def _add_conditions(session: Session, patient: Patient, names: list[str], known: set[str]) -> bool:
+    added = False
+    for name in names:
+        if name.casefold() not in known:
+            session.add(Condition(patient_id=patient.id, name=name))
+            added = True
+    return added
+
+
+def _add_efi(session: Session, patient: Patient, score: float, on: date) -> None:
+    session.add(
+        RiskScore(
+            patient_id=patient.id, kind="efi", value=score, source="caseload import", recorded_on=on
+        )
+    )

@@ -1,0 +1,119 @@
+"""Parsing the values a GP system search exports, each with a message saying what is wrong."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from mdtdesk import nhs_number
+from mdtdesk.store.vocab import CASELOAD_STATUS
+
+_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
+_PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
+_SEX = {
+    "f": "female",
+    "female": "female",
+    "m": "male",
+    "male": "male",
+    "o": "other",
+    "other": "other",
+    "i": "other",
+    "indeterminate": "other",
+    "u": "unknown",
+    "unknown": "unknown",
+    "not known": "unknown",
+}
+
+
+class FieldError(ValueError):
+    pass
+
+
+def parse_nhs_number(text: str) -> str:
+    try:
+        return nhs_number.normalise(text)
+    except nhs_number.NhsNumberError as exc:
+        raise FieldError(str(exc)) from None
+
+
+def parse_name(text: str, what: str) -> str:
+    value = " ".join(text.split())
+    if not value:
+        raise FieldError(f"{what} is empty")
+    if len(value) > 100:
+        raise FieldError(f"{what} is longer than 100 characters")
+    return value
+
+
+def parse_date_of_birth(text: str, today: date) -> date:
+    value = text.strip()
+    if not value:
+        raise FieldError("date of birth is empty")
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            parsed = datetime.strptime(value, fmt).date()
+            break
+        except ValueError:
+            continue
+    else:
+        raise FieldError(f"{value!r} is not a date as YYYY-MM-DD or DD/MM/YYYY")
+    if parsed > today:
+        raise FieldError(f"{value} is in the future")
+    if parsed.year < 1890:
+        raise FieldError(f"{value} is before 1890")
+    return parsed
+
+
+def parse_sex(text: str) -> str:
+    value = _SEX.get(text.strip().lower())
+    if value is None:
+        raise FieldError(f"{text.strip()!r} is not one of female, male, other, unknown (or F/M/U)")
+    return value
+
+
+def parse_postcode(text: str) -> str:
+    compact = text.strip().upper()
+    match = _POSTCODE.match(compact)
+    if match is None:
+        raise FieldError(f"{text.strip()!r} is not a UK postcode (like NR1 3AB)")
+    return f"{match.group(1)} {match.group(2)}"
+
+
+def parse_phone(text: str) -> str | None:
+    value = text.strip()
+    if not value:
+        return None
+    if not _PHONE.match(value):
+        raise FieldError(f"{value!r} is not a phone number")
+    return value
+
+
+def parse_efi(text: str) -> float | None:
+    value = text.strip()
+    if not value:
+        return None
+    try:
+        score = float(value)
+    except ValueError:
+        raise FieldError(f"{value!r} is not a number") from None
+    if not 0 <= score <= 1:
+        raise FieldError(f"{value} is outside 0 to 1 (the eFI is a fraction)")
+    return score
+
+
+def parse_conditions(text: str) -> list[str]:
+    seen: dict[str, str] = {}
+    for part in text.split(";"):
+        name = " ".join(part.split())
+        if name and name.casefold() not in seen:
+            seen[name.casefold()] = name
+    return list(seen.values())
+
+
+def parse_status(text: str) -> str | None:
+    value = text.strip().lower().replace(" ", "_")
+    if not value:
+        return None
+    if value not in CASELOAD_STATUS:
+        raise FieldError(f"{text.strip()!r} is not one of {', '.join(CASELOAD_STATUS)}")
+    return value

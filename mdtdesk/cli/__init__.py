@@ -1,0 +1,1 @@
+"""The `mdtdesk` command line (a contract: scripts and hub staff rely on these names)."""

@@ -1,0 +1,45 @@
+"""`mdtdesk caseload import|export`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from mdtdesk.caseload.csv_export import export_caseload
+from mdtdesk.caseload.csv_import import CsvFileError, ImportRefused, import_caseload
+from mdtdesk.cli.store_commands import unlock
+
+
+def cmd_caseload(args: argparse.Namespace) -> int:
+    if args.action == "export":
+        with unlock(args) as store:
+            count = export_caseload(store, args.out)
+        print(f"Wrote {count} patients to {args.out}.")
+        print("The file holds patient data in plain text: keep it on encrypted storage.")
+        return 0
+    with unlock(args) as store:
+        try:
+            result = import_caseload(store, args.file, skip_invalid=args.skip_invalid)
+        except CsvFileError as exc:
+            print(f"Cannot import: {exc}. Nothing was imported.", file=sys.stderr)
+            return 2
+        except ImportRefused as refused:
+            validation = refused.validation
+            print(
+                f"{args.file}: {len(validation.problems)} problem(s) in "
+                f"{validation.data_lines} row(s); nothing was imported:",
+                file=sys.stderr,
+            )
+            for problem in validation.problems:
+                print(f"  {problem}", file=sys.stderr)
+            print("Fix the file, or use --skip-invalid to import the valid rows.", file=sys.stderr)
+            return 2
+    print(
+        f"Imported {args.file}: {result.created} new, {result.updated} updated, "
+        f"{result.unchanged} unchanged."
+    )
+    if result.skipped:
+        print(f"Skipped {len(result.skipped)} invalid value(s):", file=sys.stderr)
+        for problem in result.skipped:
+            print(f"  {problem}", file=sys.stderr)
+    return 0

@@ -1,0 +1,119 @@
+"""Entry point: `mdtdesk [--store DIR]` opens the app; subcommands work headless."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from mdtdesk import __version__
+from mdtdesk.cli import caseload_commands, store_commands
+from mdtdesk.cli.store_commands import store_path
+from mdtdesk.store.errors import StoreError
+from mdtdesk.store.layout import default_store_dir
+
+
+def _common(parser: argparse.ArgumentParser, *, unlocks: bool = True) -> None:
+    parser.add_argument(
+        "--store",
+        type=store_path,
+        default=default_store_dir(),
+        help="the store folder (default: %(default)s)",
+    )
+    parser.add_argument("--user", help="acting user (or MDTDESK_USER)")
+    if unlocks:
+        parser.add_argument(
+            "--passphrase-file",
+            type=Path,
+            help="read the passphrase from the first line of FILE (or MDTDESK_PASSPHRASE)",
+        )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mdtdesk", description="MDT meetings, caseload and care plans for GP practices."
+    )
+    parser.add_argument("--version", action="version", version=f"mdtdesk {__version__}")
+    _common(parser, unlocks=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    init = sub.add_parser("init", help="create a new store")
+    _common(init)
+    init.add_argument("--practice", required=True, metavar="ODS", help="practice ODS code")
+    init.add_argument("--practice-name", required=True, metavar="NAME")
+    init.add_argument("--profession", required=True, metavar="PROF")
+    init.set_defaults(run=store_commands.cmd_init)
+
+    demo = sub.add_parser("demo", help="create a store full of synthetic demo data")
+    _common(demo)
+    demo.add_argument("--patients", type=int, default=500, metavar="N")
+    demo.add_argument("--seed", type=int, default=1, metavar="S")
+    demo.set_defaults(run=store_commands.cmd_demo)
+
+    info = sub.add_parser("info", help="practice, schema, counts and users (no patient data)")
+    _common(info)
+    info.add_argument("--json", action="store_true", help="print a JSON object")
+    info.set_defaults(run=store_commands.cmd_info)
+
+    check = sub.add_parser("check", help="verify encryption pages, integrity and audit chain")
+    _common(check)
+    check.set_defaults(run=store_commands.cmd_check)
+
+    caseload = sub.add_parser("caseload", help="import or export the caseload as CSV")
+    actions = caseload.add_subparsers(dest="action", metavar="ACTION", required=True)
+    imp = actions.add_parser("import", help="import a caseload CSV")
+    _common(imp)
+    imp.add_argument("file", type=Path, metavar="FILE.csv")
+    imp.add_argument("--skip-invalid", action="store_true", help="import the valid rows only")
+    exp = actions.add_parser("export", help="export the caseload as CSV")
+    _common(exp)
+    exp.add_argument("--out", type=Path, required=True, metavar="FILE.csv")
+    caseload.set_defaults(run=caseload_commands.cmd_caseload)
+
+    phrase = sub.add_parser("passphrase", help="add, change or remove a passphrase")
+    phrase_actions = phrase.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for action, text in (
+        ("add", "give a staff member access"),
+        ("change", "change your own passphrase"),
+        ("remove", "take a staff member's access away (re-keys the database)"),
+    ):
+        p = phrase_actions.add_parser(action, help=text)
+        _common(p)
+        p.add_argument("--new-passphrase-file", type=Path, metavar="FILE")
+        if action != "change":
+            p.add_argument("--name", help="the staff member whose access changes")
+        if action == "add":
+            p.add_argument("--profession")
+            p.add_argument(
+                "--organisation-type",
+                default="health",
+                choices=("health", "social_care", "voluntary"),
+            )
+            p.add_argument("--role", default="member", choices=("member", "admin"))
+    phrase.set_defaults(run=store_commands.cmd_passphrase)
+
+    recover = sub.add_parser("recover", help="set a new passphrase with the recovery key")
+    _common(recover, unlocks=False)
+    recover.add_argument("--recovery-key-file", type=Path, metavar="FILE")
+    recover.add_argument("--new-passphrase-file", type=Path, metavar="FILE")
+    recover.set_defaults(run=store_commands.cmd_recover)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from mdtdesk.ui.app import run_app
+
+        return run_app(args.store, args.user)
+    try:
+        code: int = args.run(args)
+    except StoreError as exc:
+        print(f"mdtdesk: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\nmdtdesk: stopped; nothing more was changed.", file=sys.stderr)
+        return 130
+    return code

@@ -1,0 +1,232 @@
+"""Commands that create, open, inspect and guard a store."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from mdtdesk.cli import credentials
+from mdtdesk.clock import SystemClock
+from mdtdesk.demo.generator import populate
+from mdtdesk.store import access, lifecycle, migrate
+from mdtdesk.store.check import check_store
+from mdtdesk.store.layout import StorePaths
+from mdtdesk.store.models import (
+    Action,
+    AuditEvent,
+    CarePlan,
+    ContactLogEntry,
+    HospitalEvent,
+    Meeting,
+    Patient,
+    Record,
+    StaffMember,
+)
+from mdtdesk.store.opened import OpenStore
+
+DEMO_PASSPHRASE = "mdt demo 2026"
+DEMO_USER = "Dr Hannah Kerrison"
+
+
+def unlock(args: argparse.Namespace) -> OpenStore:
+    """Open the --store folder as the acting user, with their passphrase."""
+    kf = lifecycle.read_keyfile(StorePaths(args.store))
+    user = credentials.user(args.user, kf.users())
+    secret = credentials.passphrase(args.passphrase_file)
+    return lifecycle.open_store(args.store, user=user, passphrase=secret, clock=SystemClock())
+
+
+def _print_recovery_key(key: str) -> None:
+    print("\nRecovery key (shown only now: write it down and keep it somewhere safe;")
+    print("it opens the store if every passphrase is forgotten):\n")
+    print(f"    {key}\n")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    if not args.user:
+        raise credentials.MissingInput("Name the first user with --user NAME.")
+    secret = credentials.passphrase(args.passphrase_file, confirm=True)
+    created = lifecycle.create_store(
+        args.store,
+        ods_code=args.practice,
+        practice_name=args.practice_name,
+        user=args.user,
+        profession=args.profession,
+        passphrase=secret,
+        clock=SystemClock(),
+        kdf_cost=credentials.kdf_cost(),
+    )
+    created.store.close()
+    print(f"Created a store for {args.practice_name} ({args.practice.upper()}) in {args.store}.")
+    _print_recovery_key(created.recovery_key)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    user = args.user or DEMO_USER
+    # A demo never prompts: the published demo passphrase unless one is given.
+    given = args.passphrase_file or os.environ.get("MDTDESK_PASSPHRASE")
+    secret = credentials.passphrase(args.passphrase_file) if given else DEMO_PASSPHRASE
+    created = lifecycle.create_store(
+        args.store,
+        ods_code="Y99999",
+        practice_name="Riverside Medical Practice (demo)",
+        user=user,
+        profession="GP",
+        passphrase=secret,
+        clock=SystemClock(),
+        kdf_cost=credentials.kdf_cost(),
+    )
+    with created.store as store:
+
+        def show(done: int, total: int) -> None:
+            print(f"\r  {done:>6} / {total} patients", end="", file=sys.stderr, flush=True)
+
+        summary = populate(store, patients=args.patients, seed=args.seed, progress=show)
+    print(file=sys.stderr)
+    print(f"Demo store in {args.store}: {summary.counts['patient']} synthetic patients.")
+    print(f"User: {user}")
+    if not given:
+        print(f"Passphrase: {DEMO_PASSPHRASE}")
+    _print_recovery_key(created.recovery_key)
+    return 0
+
+
+_COUNTED: dict[str, type[Record]] = {
+    "patients": Patient,
+    "staff_members": StaffMember,
+    "meetings": Meeting,
+    "actions": Action,
+    "contacts": ContactLogEntry,
+    "hospital_events": HospitalEvent,
+    "care_plans": CarePlan,
+}
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    with unlock(args) as store, store.session() as s:
+        counts = {
+            name: s.execute(
+                select(func.count()).select_from(model).where(model.deleted.is_(False))
+            ).scalar_one()
+            for name, model in _COUNTED.items()
+        }
+        counts["audit_events"] = s.execute(select(func.count(AuditEvent.seq))).scalar_one()
+        with store.engine.connect() as conn:
+            revision = migrate.current_revision(conn)
+        slot_users = {u.casefold() for u in store.keyfile.users()}
+        users = [
+            {
+                "name": m.name,
+                "profession": m.profession,
+                "organisation_type": m.organisation_type,
+                "role": m.app_role,
+                "can_unlock": m.name.casefold() in slot_users,
+            }
+            for m in s.execute(select(StaffMember).order_by(StaffMember.name)).scalars()
+            if m.active and not m.deleted
+        ]
+        practice = store.practice()
+        info = {
+            "store": str(args.store),
+            "store_id": store.store_id,
+            "practice": {"ods_code": practice.ods_code, "name": practice.name},
+            "schema_version": revision,
+            "key_generation": store.keyfile.generation,
+            "counts": counts,
+            "users": users,
+        }
+    if args.json:
+        print(json.dumps(info, indent=2))
+        return 0
+    print(f"Practice:       {practice.name} ({practice.ods_code})")
+    print(f"Store:          {args.store}")
+    print(f"Schema version: {revision}")
+    for name, n in counts.items():
+        print(f"{name.replace('_', ' ').capitalize() + ':':<16}{n}")
+    print("Users:")
+    for u in users:
+        key = "" if u["can_unlock"] else " (no passphrase)"
+        print(f"  {u['name']} — {u['profession']}, {u['role']}{key}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with unlock(args) as store:
+        report = check_store(store)
+    print("SQLCipher page check: " + ("ok" if not report.cipher_problems else "FAILED"))
+    for problem in report.cipher_problems:
+        print(f"  {problem}")
+    print("SQLite integrity:     " + ("ok" if not report.integrity_problems else "FAILED"))
+    for problem in report.integrity_problems:
+        print(f"  {problem}")
+    verdict = "ok" if not report.audit_problems else "BROKEN"
+    print(f"Audit chain:          {report.audit_rows} rows, {verdict}")
+    for chain in report.audit_problems:
+        print(f"  row {chain.seq}: {chain.reason}")
+    return 0 if report.ok else 1
+
+
+def cmd_passphrase(args: argparse.Namespace) -> int:
+    if args.action == "change":
+        kf = lifecycle.read_keyfile(StorePaths(args.store))
+        user = credentials.user(args.user, kf.users())
+        current = credentials.passphrase(args.passphrase_file)
+        new = credentials.new_passphrase(args.new_passphrase_file)
+        access.change_passphrase(
+            args.store,
+            user=user,
+            current=current,
+            new=new,
+            clock=SystemClock(),
+            kdf_cost=credentials.kdf_cost(),
+        )
+        print(f"Changed the passphrase for {user}. Only the key file was rewritten.")
+        return 0
+    if not args.name:
+        raise credentials.MissingInput(f"Say whose access to {args.action} with --name NAME.")
+    with unlock(args) as store:
+        if args.action == "add":
+            if not args.profession:
+                raise credentials.MissingInput("Give the new member's --profession.")
+            new = credentials.new_passphrase(args.new_passphrase_file)
+            added = access.add_member(
+                store,
+                name=args.name,
+                profession=args.profession,
+                passphrase=new,
+                kdf_cost=credentials.kdf_cost(),
+                organisation_type=args.organisation_type,
+                app_role=args.role,
+            )
+            print(f"{added.name} can now open this store.")
+        else:
+            access.remove_member(store, name=args.name)
+            print(f"Removed {args.name}'s access and re-keyed the database.")
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    if not args.user:
+        raise credentials.MissingInput("Say whose passphrase to reset with --user NAME.")
+    key = credentials.recovery_key(args.recovery_key_file)
+    new = credentials.new_passphrase(args.new_passphrase_file)
+    access.recover(
+        args.store,
+        recovery_key=key,
+        user=args.user,
+        new_passphrase=new,
+        clock=SystemClock(),
+        kdf_cost=credentials.kdf_cost(),
+    )
+    print(f"{args.user} has a new passphrase. The recovery key still works; keep it safe.")
+    return 0
+
+
+def store_path(text: str) -> Path:
+    return Path(text).expanduser().resolve()

@@ -1,0 +1,1 @@
+"""Synthetic demo data: invented people, 999-range NHS numbers, realistic shape."""

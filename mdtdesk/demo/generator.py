@@ -1,0 +1,279 @@
+"""Fill a store with a realistic synthetic caseload. Same seed and day, same data."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from mdtdesk import nhs_number
+from mdtdesk.clock import today
+from mdtdesk.demo import names
+from mdtdesk.store import writes
+from mdtdesk.store.ids import new_id
+from mdtdesk.store.models import (
+    Action,
+    AgendaItem,
+    CarePlan,
+    Condition,
+    ContactLogEntry,
+    HospitalEvent,
+    KeyContact,
+    Meeting,
+    Outcome,
+    Patient,
+    Record,
+    RiskScore,
+    StaffMember,
+)
+from mdtdesk.store.opened import OpenStore
+
+Progress = Callable[[int, int], None]
+Rows = list[dict[str, Any]]
+
+_STATUS = (("active", 70), ("referred", 10), ("stepped_down", 8), ("discharged", 7), ("died", 5))
+_CONSENT = (("given", 75), ("declined", 5), ("best_interests", 8), ("not_asked", 12))
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    counts: dict[str, int]
+
+
+def _weighted(rng: random.Random, table: tuple[tuple[str, int], ...]) -> str:
+    return rng.choices([v for v, _ in table], weights=[w for _, w in table])[0]
+
+
+class _Builder:
+    def __init__(self, rng: random.Random, on: date) -> None:
+        self.rng = rng
+        self.on = on
+        self.tables: dict[type[Record], Rows] = {}
+
+    def add(self, model: type[Record], **values: Any) -> str:
+        values.setdefault("id", new_id())
+        self.tables.setdefault(model, []).append(values)
+        return str(values["id"])
+
+    def day(self, back: int, forward: int = 0) -> date:
+        return self.on + timedelta(days=self.rng.randint(-back, forward))
+
+
+def _patient(b: _Builder, number: str, staff: list[str], coordinators: list[str]) -> str:
+    rng = b.rng
+    female = rng.random() < 0.56
+    given = rng.choice(names.GIVEN_FEMALE if female else names.GIVEN_MALE)
+    age = min(104, int(rng.gauss(81, 8)))
+    born = b.on - timedelta(days=age * 365 + rng.randint(0, 364))
+    efi = round(min(0.75, max(0.03, rng.gauss(0.27, 0.1))), 3)
+    status = _weighted(rng, _STATUS)
+    consent = _weighted(rng, _CONSENT)
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    postcode = f"{rng.choice(names.OUTWARD)} {rng.randint(1, 9)}"
+    postcode += rng.choice(letters) + rng.choice(letters)
+    pid = b.add(
+        Patient,
+        nhs_number=number,
+        family_name=rng.choice(names.FAMILY),
+        given_name=given,
+        date_of_birth=born,
+        sex="female" if female else "male",
+        address=f"{rng.randint(1, 120)} {rng.choice(names.STREETS)}\n{rng.choice(names.TOWNS)}",
+        postcode=postcode,
+        phone=f"01{rng.randint(100, 999)} {rng.randint(100000, 999999)}",
+        caseload_status=status,
+        referral_date=b.day(3 * 365, -7),
+        referral_source=rng.choice(names.REFERRAL_SOURCES),
+        referral_reason="Complex needs; frequent contact with services",
+        named_coordinator_id=rng.choice(coordinators),
+        consent_status=consent,
+        consent_recorded_by_id=None if consent == "not_asked" else rng.choice(staff),
+        consent_recorded_at=None
+        if consent == "not_asked"
+        else datetime.combine(b.day(700, -1), time(10, 0), tzinfo=UTC),
+        efi_score=efi,
+        lives_alone=rng.random() < 0.35,
+        has_respect_form=rng.random() < 0.3,
+        is_a_carer=rng.random() < 0.08,
+        next_review_date=b.day(30, 90) if status in ("active", "referred") else None,
+    )
+    for name in rng.sample(names.CONDITIONS, rng.randint(1, 4)):
+        b.add(Condition, patient_id=pid, name=name, since=b.day(15 * 365, -30))
+    for _ in range(rng.randint(1, 3)):
+        b.add(
+            RiskScore,
+            patient_id=pid,
+            kind="efi",
+            value=efi,
+            source="GP system search",
+            recorded_on=b.day(2 * 365),
+        )
+    b.add(
+        RiskScore,
+        patient_id=pid,
+        kind="admission_risk",
+        value=round(rng.random() * 60, 1),
+        source="Risk stratification tool",
+        recorded_on=b.day(180),
+    )
+    for _ in range(rng.randint(0, 2)):
+        b.add(
+            KeyContact,
+            patient_id=pid,
+            name=f"{rng.choice(names.GIVEN_FEMALE + names.GIVEN_MALE)} {rng.choice(names.FAMILY)}",
+            relationship=rng.choice(("Daughter", "Son", "Spouse", "Neighbour", "Friend")),
+            phone=f"07{rng.randint(100, 999)} {rng.randint(100000, 999999)}",
+            is_carer=rng.random() < 0.5,
+            is_next_of_kin=rng.random() < 0.5,
+        )
+    for _ in range(rng.randint(0, 6)):
+        b.add(
+            ContactLogEntry,
+            patient_id=pid,
+            at=datetime.combine(b.day(2 * 365), time(rng.randint(8, 17), 0), tzinfo=UTC),
+            kind=rng.choice(names.CONTACT_KINDS),
+            staff_id=rng.choice(staff),
+            duration_minutes=rng.choice((10, 15, 20, 30, 45, 60)),
+            notes=rng.choice(names.CONTACT_NOTES),
+        )
+    for _ in range(rng.choices((0, 1, 2, 3), weights=(55, 25, 12, 8))[0]):
+        started = b.day(3 * 365)
+        admitted = rng.random() < 0.6
+        b.add(
+            HospitalEvent,
+            patient_id=pid,
+            kind="admission" if admitted else "ae_attendance",
+            started_on=started,
+            ended_on=started + timedelta(days=rng.randint(1, 14)) if admitted else started,
+            planned=rng.random() < 0.15,
+            hospital=rng.choice(names.HOSPITALS),
+            reason=rng.choice(
+                (
+                    "Fall",
+                    "Chest infection",
+                    "Exacerbation of COPD",
+                    "Heart failure",
+                    "Urinary infection",
+                    "Confusion",
+                )
+            ),
+        )
+    for _ in range(rng.choices((0, 1, 2, 3), weights=(40, 35, 15, 10))[0]):
+        b.add(
+            Action,
+            patient_id=pid,
+            description=rng.choice(names.ACTIONS),
+            owner_id=rng.choice(coordinators),
+            created_by_id=rng.choice(staff),
+            due_date=b.day(60, 45),
+            priority=rng.choice(("routine", "routine", "urgent")),
+            status=rng.choice(("open", "open", "in_progress", "waiting", "done")),
+        )
+    if status == "active" and rng.random() < 0.5:
+        b.add(
+            CarePlan,
+            patient_id=pid,
+            version=1,
+            status="agreed",
+            agreed_on=b.day(300),
+            review_date=b.day(30, 150),
+            content='{"what_matters": "Staying in my own home with my cat."}',
+        )
+    return pid
+
+
+def _meetings(b: _Builder, patient_ids: list[str], staff: list[str]) -> None:
+    rng = b.rng
+    last_tuesday = b.on - timedelta(days=(b.on.weekday() - 1) % 7)
+    for week in range(-26, 3):
+        day = last_tuesday + timedelta(weeks=week)
+        past = day < b.on
+        mid = b.add(
+            Meeting,
+            starts_at=datetime.combine(day, time(12, 30), tzinfo=UTC),
+            length_minutes=90,
+            place="Practice meeting room",
+            chair_id=staff[0],
+            state="finished" if past else "planned",
+        )
+        if not patient_ids:
+            continue
+        for position, pid in enumerate(rng.sample(patient_ids, min(8, len(patient_ids)))):
+            item = b.add(
+                AgendaItem,
+                meeting_id=mid,
+                patient_id=pid,
+                position=position,
+                reason=rng.choice(
+                    (
+                        "New referral",
+                        "Review due",
+                        "Recent admission",
+                        "eFI severe",
+                        "Coordinator asked for discussion",
+                    )
+                ),
+                minutes_planned=rng.choice((5, 10, 10, 15)),
+                presenter_id=rng.choice(staff),
+            )
+            if past:
+                b.add(
+                    Outcome,
+                    agenda_item_id=item,
+                    patient_id=pid,
+                    outcome=rng.choice(("continue", "change_plan", "refer", "step_down")),
+                    notes="Discussed by the team.",
+                    recorded_by_id=staff[0],
+                )
+
+
+def populate(
+    store: OpenStore, *, patients: int, seed: int, progress: Progress | None = None
+) -> DemoSummary:
+    """Add demo staff, patients and their history to an open (normally new) store."""
+    rng = random.Random(seed)
+    b = _Builder(rng, today(store.clock))
+    with store.session() as s:
+        existing = dict(s.execute(select(StaffMember.name, StaffMember.id)).tuples().all())
+    # Reuse staff the store already has (the demo's own user is one of them).
+    staff = [
+        existing.get(n)
+        or b.add(StaffMember, name=n, profession=p, organisation_type=o, app_role="member")
+        for n, p, o in names.STAFF
+    ]
+    coordinators = staff[2:]
+    numbers = nhs_number.synthetic_numbers(start=rng.randint(0, 1000))
+    patient_ids = []
+    for i in range(patients):
+        patient_ids.append(_patient(b, next(numbers), staff, coordinators))
+        if progress is not None and (i + 1) % 500 == 0:
+            progress(i + 1, patients)
+    active = [r["id"] for r in b.tables.get(Patient, []) if r["caseload_status"] == "active"]
+    _meetings(b, active, staff)
+    counts: dict[str, int] = {}
+    with store.session() as s, s.begin():
+        # Parents before children, so foreign keys hold at every insert.
+        for model in (
+            StaffMember,
+            Patient,
+            Meeting,
+            AgendaItem,
+            Outcome,
+            Condition,
+            RiskScore,
+            KeyContact,
+            ContactLogEntry,
+            HospitalEvent,
+            Action,
+            CarePlan,
+        ):
+            rows = b.tables.get(model, [])
+            writes.bulk_insert(s, model, rows, source="demo data", seed=seed)
+            counts[model.__tablename__] = len(rows)
+    if progress is not None:
+        progress(patients, patients)
+    return DemoSummary(counts)
