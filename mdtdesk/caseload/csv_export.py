@@ -21,13 +21,13 @@ def export_caseload(store: OpenStore, out: Path) -> int:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
     with store.session() as s, s.begin():
-        staff = dict(s.execute(select(StaffMember.id, StaffMember.name)).tuples().all())
+        staff = dict(s.execute(select(StaffMember.id, StaffMember.name)).all())
         conditions: dict[str, list[str]] = defaultdict(list)
         for patient_id, name in s.execute(
             select(Condition.patient_id, Condition.name)
             .where(Condition.deleted.is_(False))
             .order_by(Condition.name)
-        ).tuples():
+        ):
             conditions[patient_id].append(name)
         patients = s.execute(
             select(Patient)

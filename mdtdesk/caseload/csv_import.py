@@ -17,6 +17,7 @@ from mdtdesk.caseload import fields
 from mdtdesk.caseload.csv_format import OPTIONAL, REQUIRED, normalise_header
 from mdtdesk.clock import today
 from mdtdesk.store import audit
+from mdtdesk.store.ids import new_id
 from mdtdesk.store.models import Condition, Patient, RiskScore, StaffMember
 from mdtdesk.store.opened import OpenStore
 
@@ -237,10 +238,11 @@ def import_caseload(
     with store.session() as s, s.begin():
         existing = _existing_by_nhs(s, [r.nhs_number for r in validation.rows])
         total = len(validation.rows)
+        new_patients: list[tuple[Patient, ParsedRow]] = []
         for done, row in enumerate(validation.rows, start=1):
             patient = existing.get(row.nhs_number)
             if patient is None:
-                _create(s, row, on)
+                new_patients.append((_create(s, row, on), row))
                 created += 1
             elif _update(s, patient, row, on):
                 updated += 1
@@ -248,6 +250,13 @@ def import_caseload(
                 unchanged += 1
             if progress is not None and (done % 200 == 0 or done == total):
                 progress(done, total)
+        # Patients reach the database before the rows that point at them.
+        s.flush()
+        for patient, row in new_patients:
+            _add_conditions(s, patient, row.conditions, set())
+            if row.efi_score is not None:
+                _add_efi(s, patient, row.efi_score, on)
+        s.flush()
         audit.log(
             s,
             "import",
@@ -270,8 +279,9 @@ def _existing_by_nhs(session: Session, numbers: list[str]) -> dict[str, Patient]
     return found
 
 
-def _create(session: Session, row: ParsedRow, on: date) -> None:
+def _create(session: Session, row: ParsedRow, on: date) -> Patient:
     patient = Patient(
+        id=new_id(),
         nhs_number=row.nhs_number,
         family_name=row.family_name,
         given_name=row.given_name,
@@ -286,10 +296,7 @@ def _create(session: Session, row: ParsedRow, on: date) -> None:
         referral_source="caseload import",
     )
     session.add(patient)
-    session.flush([patient])
-    _add_conditions(session, patient, row.conditions, set())
-    if row.efi_score is not None:
-        _add_efi(session, patient, row.efi_score, on)
+    return patient
 
 
 def _update(session: Session, patient: Patient, row: ParsedRow, on: date) -> bool:

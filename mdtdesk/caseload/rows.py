@@ -78,7 +78,7 @@ def caseload_rows(store: OpenStore) -> list[CaseloadRow]:
         .order_by(Patient.family_name, Patient.given_name)
     )
     with store.session() as s:
-        result = s.execute(query).tuples().all()
+        result = s.execute(query).all()
     return [
         CaseloadRow(
             patient_id=r[0],

@@ -238,7 +238,7 @@ def populate(
     rng = random.Random(seed)
     b = _Builder(rng, today(store.clock))
     with store.session() as s:
-        existing = dict(s.execute(select(StaffMember.name, StaffMember.id)).tuples().all())
+        existing = dict(s.execute(select(StaffMember.name, StaffMember.id)).all())
     # Reuse staff the store already has (the demo's own user is one of them).
     staff = [
         existing.get(n)

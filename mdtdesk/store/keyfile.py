@@ -101,21 +101,22 @@ class Slot:
     wrapped_private_key: Boxed
     sealed_keys: dict[int, Boxed] = field(default_factory=dict)
 
+    def identity(self, store_id: str) -> dict[str, Any]:
+        """Who this slot is; fixed for the slot's life (a passphrase change keeps it)."""
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "store_id": store_id,
+            "slot_id": self.slot_id,
+            "kind": self.kind,
+            "user": self.user,
+            "staff_id": self.staff_id,
+            "public_key": _b64(self.public_key),
+        }
+
     def header(self, store_id: str) -> bytes:
-        """The metadata bound into every AEAD operation of this slot."""
-        return _canonical(
-            {
-                "format": FORMAT,
-                "version": VERSION,
-                "store_id": store_id,
-                "slot_id": self.slot_id,
-                "kind": self.kind,
-                "user": self.user,
-                "staff_id": self.staff_id,
-                "kdf": _kdf_json(self.kdf),
-                "public_key": _b64(self.public_key),
-            }
-        )
+        """Associated data of the private-key wrap: identity and the KDF settings."""
+        return _canonical({**self.identity(store_id), "kdf": _kdf_json(self.kdf)})
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,7 @@ def unseal(slot: Slot, store_id: str, private: X25519PrivateKey, generation: int
 
 
 def _seal_ad(slot: Slot, store_id: str, generation: int) -> bytes:
-    return slot.header(store_id) + b"|generation=" + str(generation).encode()
+    return _canonical({**slot.identity(store_id), "generation": generation})
 
 
 def _seal(public: X25519PublicKey, db_key: bytes, ad: bytes) -> Boxed:

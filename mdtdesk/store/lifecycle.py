@@ -267,7 +267,7 @@ def _check_is_store(engine: Engine, paths: StorePaths, kf: KeyFile) -> str:
     if not {"alembic_version", "store_meta"} <= tables:
         raise errors.NotAStore(f"{paths.db} is an encrypted database but not an mdtdesk store.")
     with engine.connect() as conn:
-        meta = dict(conn.execute(select(StoreMeta.key, StoreMeta.value)).tuples().all())
+        meta = dict(conn.execute(select(StoreMeta.key, StoreMeta.value)).all())
     if meta.get("store_id") != kf.store_id:
         raise errors.NotAStore(f"{paths.db} belongs to a different key file than {paths.keys}.")
     return meta["node_id"]

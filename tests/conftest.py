@@ -1,0 +1,60 @@
+"""Shared fixtures. Qt runs offscreen; Argon2id uses its floor (64 MiB, 3 passes)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ["MDTDESK_KDF_SECONDS"] = "0"
+
+from mdtdesk.clock import FixedClock
+from mdtdesk.store import lifecycle
+from mdtdesk.store.opened import OpenStore
+from tests.helpers import FAST, PASSPHRASE, USER
+
+
+@pytest.fixture(autouse=True)
+def _no_secrets_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (
+        "MDTDESK_PASSPHRASE",
+        "MDTDESK_NEW_PASSPHRASE",
+        "MDTDESK_USER",
+        "MDTDESK_RECOVERY_KEY",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+@pytest.fixture
+def created(store_dir: Path, clock: FixedClock) -> Iterator[lifecycle.Created]:
+    result = lifecycle.create_store(
+        store_dir,
+        ods_code="D82044",
+        practice_name="Test Surgery",
+        user=USER,
+        profession="GP",
+        passphrase=PASSPHRASE,
+        clock=clock,
+        kdf_cost=FAST,
+    )
+    yield result
+    result.store.close()
+
+
+@pytest.fixture
+def store(created: lifecycle.Created) -> OpenStore:
+    return created.store

@@ -1,0 +1,22 @@
+"""Constants and helpers the tests share."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from mdtdesk.store.keyfile import KdfCost
+
+PASSPHRASE = "correct horse battery staple"
+USER = "Alex Carter"
+# Argon2id at its floor (64 MiB, 3 passes) keeps the suite quick.
+FAST = KdfCost(target_seconds=0)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """File name -> SHA-256 of every file in a folder, to prove nothing changed."""
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
