@@ -11,14 +11,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from mdtdesk.clock import SystemClock  # noqa: E402
-from mdtdesk.store import lifecycle  # noqa: E402
-from mdtdesk.store.layout import StorePaths  # noqa: E402
-from mdtdesk.ui.caseload_window import CaseloadWindow  # noqa: E402
-from mdtdesk.ui.unlock_dialog import UnlockDialog  # noqa: E402
-from mdtdesk.ui.worker import StoreWorker  # noqa: E402
+from mdtdesk.clock import SystemClock
+from mdtdesk.store import lifecycle
+from mdtdesk.store.layout import StorePaths
+from mdtdesk.ui.caseload_window import CaseloadWindow
+from mdtdesk.ui.unlock_dialog import UnlockDialog
+from mdtdesk.ui.worker import StoreWorker
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -28,13 +28,15 @@ def main() -> None:
     app = QApplication(sys.argv)
     worker = StoreWorker()
     kf = lifecycle.read_keyfile(StorePaths(folder))
-    dialog = UnlockDialog(folder, kf.users(), "Riverside Medical Practice (demo)",
-                          SystemClock(), worker)
+    dialog = UnlockDialog(
+        folder, kf.users(), "Riverside Medical Practice (demo)", SystemClock(), worker
+    )
     dialog.show()
     app.processEvents()
     dialog.grab().save(str(OUT / "unlock.png"))
-    store = lifecycle.open_store(folder, user=kf.users()[0], passphrase=passphrase,
-                                 clock=SystemClock())
+    store = lifecycle.open_store(
+        folder, user=kf.users()[0], passphrase=passphrase, clock=SystemClock()
+    )
     window = CaseloadWindow(store, worker)
     window.show()
     while worker.busy():

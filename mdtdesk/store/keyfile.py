@@ -74,12 +74,20 @@ class KdfCost:
         """(memory_kib, iterations) that take about target_seconds on this machine."""
         if self.target_seconds <= 0:
             return self.memory_kib, MIN_ITERATIONS
-        probe = KdfParams(salt=os.urandom(16), memory_kib=self.memory_kib)
-        start = time.perf_counter()
-        probe.derive(b"tuning")
-        elapsed = max(time.perf_counter() - start, 1e-3)
-        per_iteration = elapsed / MIN_ITERATIONS
-        return self.memory_kib, max(MIN_ITERATIONS, math.ceil(self.target_seconds / per_iteration))
+
+        def timed(iterations: int) -> float:
+            probe = KdfParams(os.urandom(16), self.memory_kib, iterations)
+            start = time.perf_counter()
+            probe.derive(b"tuning")
+            return time.perf_counter() - start
+
+        timed(MIN_ITERATIONS)  # warm-up: the first run also pays for page faults
+        # Time grows linearly with passes after a fixed cost (filling memory): fit both.
+        short, long = timed(MIN_ITERATIONS), timed(3 * MIN_ITERATIONS)
+        per_pass = max((long - short) / (2 * MIN_ITERATIONS), 1e-4)
+        fixed = max(short - MIN_ITERATIONS * per_pass, 0.0)
+        passes = math.ceil((self.target_seconds - fixed) / per_pass)
+        return self.memory_kib, max(MIN_ITERATIONS, passes)
 
 
 @dataclass(frozen=True)

@@ -138,8 +138,9 @@ class CaseloadFilter(QSortFilterProxyModel):
     def set_search(self, text: str) -> None:
         needle = " ".join(text.lower().split())
         digits = needle.replace(" ", "")
+        self.beginFilterChange()
         self._needle = digits if digits.isdigit() else needle
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
         return not self._needle or self._needle in self._source.search_text(source_row)

@@ -90,7 +90,7 @@ def test_audit_rows_cannot_be_added_changed_or_bulk_written_by_hand(store) -> No
                 hash="0",
             )
         )
-        with pytest.raises(WritePathError, match="audit.log"):
+        with pytest.raises(WritePathError, match=r"audit\.log"):
             s.flush()
     with store.session() as s:
         event = s.execute(select(AuditEvent)).scalars().first()

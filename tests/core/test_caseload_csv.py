@@ -13,7 +13,10 @@ from mdtdesk.store import lifecycle
 from mdtdesk.store.models import AuditEvent, Condition, Patient, RiskScore, StaffMember
 from tests.helpers import FAST, PASSPHRASE, USER
 
-HEADER = "nhs_number,family_name,given_name,date_of_birth,sex,postcode,phone,efi_score,conditions,named_coordinator\n"
+HEADER = (
+    "nhs_number,family_name,given_name,date_of_birth,sex,postcode,"
+    "phone,efi_score,conditions,named_coordinator\n"
+)
 GOOD = (
     "999 000 0018,Hewitt,Iris,1938-05-06,F,nr1 3ab,01603 123456,0.31,COPD; Frailty,Alex Carter\n"
     "9990000026,Nobbs,Walter,06/07/1935,male,NR2 4CD,,0.18,Heart failure,\n"

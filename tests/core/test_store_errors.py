@@ -66,7 +66,7 @@ def test_missing_key_file(created, store_dir, clock) -> None:
     created.store.close()
     (store_dir / "keys.json").unlink()
     before = snapshot(store_dir)
-    with pytest.raises(errors.KeyFileMissing, match="key file .* is missing"):
+    with pytest.raises(errors.KeyFileMissing, match=r"key file .* is missing"):
         _open(store_dir, clock)
     assert snapshot(store_dir) == before
 
@@ -145,7 +145,7 @@ def test_a_store_from_a_newer_app_is_refused(created, store_dir, clock) -> None:
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0999'")
     store.close()
     before = snapshot(store_dir)
-    with pytest.raises(errors.StoreTooNew, match="newer version of mdtdesk .*0999"):
+    with pytest.raises(errors.StoreTooNew, match=r"newer version of mdtdesk .*0999"):
         _open(store_dir, clock)
     assert snapshot(store_dir) == before
 
