@@ -14,14 +14,18 @@ from mdtdesk.store.errors import StoreError
 from mdtdesk.store.layout import default_store_dir
 
 
-def _common(parser: argparse.ArgumentParser, *, unlocks: bool = True) -> None:
+def _common(parser: argparse.ArgumentParser, *, top: bool = False, unlocks: bool = True) -> None:
+    # Only the top level has defaults: a subcommand's default would overwrite a value
+    # given before the subcommand (`mdtdesk --store DIR info`).
     parser.add_argument(
         "--store",
         type=store_path,
-        default=default_store_dir(),
-        help="the store folder (default: %(default)s)",
+        default=default_store_dir() if top else argparse.SUPPRESS,
+        help="the store folder (default: the user data folder)",
     )
-    parser.add_argument("--user", help="acting user (or MDTDESK_USER)")
+    parser.add_argument(
+        "--user", default=None if top else argparse.SUPPRESS, help="acting user (or MDTDESK_USER)"
+    )
     if unlocks:
         parser.add_argument(
             "--passphrase-file",
@@ -35,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mdtdesk", description="MDT meetings, caseload and care plans for GP practices."
     )
     parser.add_argument("--version", action="version", version=f"mdtdesk {__version__}")
-    _common(parser, unlocks=False)
+    _common(parser, top=True, unlocks=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     init = sub.add_parser("init", help="create a new store")

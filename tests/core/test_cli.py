@@ -208,3 +208,32 @@ def test_demo_builds_a_store_with_the_published_passphrase(tmp_path: Path) -> No
     assert "Passphrase: mdt demo 2026" in done.stdout
     info = mdtdesk("info", "--store", folder, "--json", env={"MDTDESK_PASSPHRASE": "mdt demo 2026"})
     assert json.loads(info.stdout)["counts"]["patients"] == 40
+
+
+def test_store_and_user_may_come_before_the_subcommand(cli_store: Path) -> None:
+    done = mdtdesk("--store", cli_store, "--user", USER, "info", "--json", env=UNLOCK)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["store"] == str(cli_store)
+
+
+def test_the_passphrase_can_be_typed_at_a_prompt(cli_store: Path) -> None:
+    import pty
+
+    controller, terminal = pty.openpty()
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "mdtdesk", "info", "--store", str(cli_store), "--json"],
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "MDTDESK_KDF_SECONDS": "0"},
+            start_new_session=True,
+        )
+        os.write(controller, (PASSPHRASE + "\n").encode())
+        out, err = child.communicate(timeout=60)
+    finally:
+        os.close(controller)
+        os.close(terminal)
+    assert child.returncode == 0, err
+    assert json.loads(out)["counts"]["patients"] == 0
