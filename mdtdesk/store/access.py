@@ -55,6 +55,28 @@ def _with_slot(kf: KeyFile, slot: Slot) -> KeyFile:
     return replace(kf, slots=(*others, slot))
 
 
+def _staff_slot(
+    store: OpenStore,
+    kf: KeyFile,
+    member: StaffMember,
+    passphrase: str,
+    kdf_cost: KdfCost,
+    slot_id: str,
+) -> Slot:
+    """A passphrase slot for a staff member, sealed with the store's current key."""
+    return keyfile.new_slot(
+        store_id=kf.store_id,
+        slot_id=slot_id,
+        kind="passphrase",
+        user=member.name,
+        staff_id=member.id,
+        created_at=store.clock.now().isoformat(),
+        secret=keyfile.passphrase_secret(passphrase),
+        cost=kdf_cost.tune(),
+        db_keys={kf.generation: store.db_key},
+    )
+
+
 def _require_admin(store: OpenStore) -> None:
     with store.session() as s:
         me = store.acting_staff(s)
@@ -105,17 +127,7 @@ def add_member(
             member.app_role = app_role
         s.flush()
         audit.log(s, "key_change", entity="staff_member", record_id=member.id, detail="added")
-        slot = keyfile.new_slot(
-            store_id=kf.store_id,
-            slot_id=new_id(),
-            kind="passphrase",
-            user=member.name,
-            staff_id=member.id,
-            created_at=store.clock.now().isoformat(),
-            secret=keyfile.passphrase_secret(passphrase),
-            cost=kdf_cost.tune(),
-            db_keys={kf.generation: store.db_key},
-        )
+        slot = _staff_slot(store, kf, member, passphrase, kdf_cost, new_id())
         # Written inside the transaction: if the key file cannot be written, the
         # staff change rolls back with it.
         _write_keyfile(store.paths, replace(kf, slots=(*kf.slots, slot)))
@@ -208,16 +220,8 @@ def recover(
         )
         kf = read_keyfile(store.paths)
         old = kf.passphrase_slot(member.name)
-        slot = keyfile.new_slot(
-            store_id=kf.store_id,
-            slot_id=old.slot_id if old else new_id(),
-            kind="passphrase",
-            user=member.name,
-            staff_id=member.id,
-            created_at=clock.now().isoformat(),
-            secret=keyfile.passphrase_secret(new_passphrase),
-            cost=kdf_cost.tune(),
-            db_keys={kf.generation: store.db_key},
+        slot = _staff_slot(
+            store, kf, member, new_passphrase, kdf_cost, old.slot_id if old else new_id()
         )
         others = tuple(x for x in kf.slots if old is None or x.slot_id != old.slot_id)
         _write_keyfile(store.paths, replace(kf, slots=(*others, slot)))

@@ -226,10 +226,16 @@ def test_the_passphrase_can_be_typed_at_a_prompt(cli_store: Path) -> None:
             stdin=terminal,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            text=True,
             env={**os.environ, "MDTDESK_KDF_SECONDS": "0"},
             start_new_session=True,
         )
+        assert child.stderr is not None
+        # Type only once the prompt is shown: turning echo off flushes earlier input.
+        shown = b""
+        while b"Passphrase:" not in shown:
+            chunk = os.read(child.stderr.fileno(), 100)
+            assert chunk, "the command ended without asking for a passphrase"
+            shown += chunk
         os.write(controller, (PASSPHRASE + "\n").encode())
         out, err = child.communicate(timeout=60)
     finally:
