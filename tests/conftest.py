@@ -15,7 +15,7 @@ os.environ["MDTDESK_KDF_SECONDS"] = "0"
 from mdtdesk.clock import FixedClock
 from mdtdesk.store import lifecycle
 from mdtdesk.store.opened import OpenStore
-from tests.helpers import FAST, PASSPHRASE, USER
+from tests.helpers import new_store
 
 
 @pytest.fixture(autouse=True)
@@ -41,16 +41,7 @@ def store_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def created(store_dir: Path, clock: FixedClock) -> Iterator[lifecycle.Created]:
-    result = lifecycle.create_store(
-        store_dir,
-        ods_code="D82044",
-        practice_name="Test Surgery",
-        user=USER,
-        profession="GP",
-        passphrase=PASSPHRASE,
-        clock=clock,
-        kdf_cost=FAST,
-    )
+    result = new_store(store_dir, clock)
     yield result
     result.store.close()
 

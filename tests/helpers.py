@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from mdtdesk.clock import Clock
+from mdtdesk.store import lifecycle
 from mdtdesk.store.keyfile import KdfCost
 
 PASSPHRASE = "correct horse battery staple"
@@ -20,3 +22,17 @@ def snapshot(folder: Path) -> dict[str, str]:
         for p in sorted(folder.iterdir())
         if p.is_file()
     }
+
+
+def new_store(folder: Path, clock: Clock, ods_code: str = "D82044") -> lifecycle.Created:
+    """A fresh store with the standard test user, practice and passphrase."""
+    return lifecycle.create_store(
+        folder,
+        ods_code=ods_code,
+        practice_name="Test Surgery",
+        user=USER,
+        profession="GP",
+        passphrase=PASSPHRASE,
+        clock=clock,
+        kdf_cost=FAST,
+    )

@@ -9,9 +9,8 @@ from sqlalchemy import func, select
 
 from mdtdesk.caseload.csv_export import export_caseload
 from mdtdesk.caseload.csv_import import CsvFileError, ImportRefused, import_caseload
-from mdtdesk.store import lifecycle
 from mdtdesk.store.models import AuditEvent, Condition, Patient, RiskScore, StaffMember
-from tests.helpers import FAST, PASSPHRASE, USER
+from tests.helpers import USER, new_store
 
 HEADER = (
     "nhs_number,family_name,given_name,date_of_birth,sex,postcode,"
@@ -184,16 +183,7 @@ def test_an_export_imports_back_unchanged(store, tmp_path, store_dir, clock) -> 
     again = import_caseload(store, out)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     # Into a fresh store and out again: the same bytes.
-    fresh = lifecycle.create_store(
-        tmp_path / "fresh",
-        ods_code="D82044",
-        practice_name="P",
-        user=USER,
-        profession="GP",
-        passphrase=PASSPHRASE,
-        clock=clock,
-        kdf_cost=FAST,
-    )
+    fresh = new_store(tmp_path / "fresh", clock)
     with fresh.store as other:
         import_caseload(other, out)
         export_caseload(other, tmp_path / "export2.csv")

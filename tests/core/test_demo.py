@@ -7,23 +7,13 @@ from sqlalchemy import select
 from mdtdesk import nhs_number
 from mdtdesk.caseload.csv_export import export_caseload
 from mdtdesk.demo.generator import populate
-from mdtdesk.store import lifecycle
 from mdtdesk.store.check import check_store
 from mdtdesk.store.models import Patient
-from tests.helpers import FAST, PASSPHRASE, USER
+from tests.helpers import new_store
 
 
 def _demo(folder: Path, clock, seed: int, out: Path) -> dict[str, int]:
-    created = lifecycle.create_store(
-        folder,
-        ods_code="Y99999",
-        practice_name="Demo",
-        user=USER,
-        profession="GP",
-        passphrase=PASSPHRASE,
-        clock=clock,
-        kdf_cost=FAST,
-    )
+    created = new_store(folder, clock, "Y99999")
     with created.store as store:
         counts = populate(store, patients=120, seed=seed).counts
         export_caseload(store, out)

@@ -15,7 +15,7 @@ from mdtdesk.clock import FixedClock
 from mdtdesk.store import errors, lifecycle
 from mdtdesk.store.engine import make_engine
 from mdtdesk.store.models import AuditEvent
-from tests.helpers import FAST, PASSPHRASE, USER, snapshot
+from tests.helpers import FAST, PASSPHRASE, USER, new_store, snapshot
 
 
 def _open(folder: Path, clock: FixedClock, passphrase: str = PASSPHRASE, user: str = USER):
@@ -123,16 +123,7 @@ def test_a_plain_sqlite_file_is_not_a_store(created, store_dir, clock) -> None:
 
 def test_another_stores_database_is_refused(tmp_path, created, store_dir, clock) -> None:
     created.store.close()
-    other = lifecycle.create_store(
-        tmp_path / "other",
-        ods_code="D82045",
-        practice_name="Other",
-        user=USER,
-        profession="GP",
-        passphrase=PASSPHRASE,
-        clock=clock,
-        kdf_cost=FAST,
-    )
+    other = new_store(tmp_path / "other", clock, "D82045")
     other.store.close()
     shutil.copyfile(tmp_path / "other" / "store.db", store_dir / "store.db")
     with pytest.raises(errors.NotAStore):
@@ -159,16 +150,7 @@ def test_creating_over_an_existing_store_is_refused(created, store_dir, clock) -
     created.store.close()
     before = snapshot(store_dir)
     with pytest.raises(errors.StoreExists):
-        lifecycle.create_store(
-            store_dir,
-            ods_code="D82044",
-            practice_name="Again",
-            user=USER,
-            profession="GP",
-            passphrase=PASSPHRASE,
-            clock=clock,
-            kdf_cost=FAST,
-        )
+        new_store(store_dir, clock)
     assert snapshot(store_dir) == before
 
 
