@@ -24,7 +24,9 @@ def snapshot(folder: Path) -> dict[str, str]:
     }
 
 
-def new_store(folder: Path, clock: Clock, ods_code: str = "D82044") -> lifecycle.Created:
+def new_store(
+    folder: Path, clock: Clock, ods_code: str = "D82044", passphrase: str = PASSPHRASE
+) -> lifecycle.Created:
     """A fresh store with the standard test user, practice and passphrase."""
     return lifecycle.create_store(
         folder,
@@ -32,7 +34,7 @@ def new_store(folder: Path, clock: Clock, ods_code: str = "D82044") -> lifecycle
         practice_name="Test Surgery",
         user=USER,
         profession="GP",
-        passphrase=PASSPHRASE,
+        passphrase=passphrase,
         clock=clock,
         kdf_cost=FAST,
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,8 +19,9 @@ from mdtdesk.caseload.csv_format import OPTIONAL, REQUIRED, normalise_header
 from mdtdesk.clock import today
 from mdtdesk.store import audit
 from mdtdesk.store.ids import new_id
-from mdtdesk.store.models import Condition, Patient, RiskScore, StaffMember
+from mdtdesk.store.models import Condition, Patient, RiskScore
 from mdtdesk.store.opened import OpenStore
+from mdtdesk.store.staff import name_key, staff_ids_by_name
 
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
@@ -103,11 +105,6 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return [normalise_header(h) for h in header], rows
 
 
-def _staff_index(session: Session) -> dict[str, str]:
-    members = session.execute(select(StaffMember).where(StaffMember.deleted.is_(False))).scalars()
-    return {m.name.casefold(): m.id for m in members}
-
-
 class _RowReader:
     """One row's cells by column name, collecting a problem for each bad value."""
 
@@ -163,15 +160,13 @@ def validate(
         phone = reader.parse("phone", fields.parse_phone)
         efi = reader.parse("efi_score", fields.parse_efi)
         status = reader.parse("caseload_status", fields.parse_status)
-        row_problems = reader.problems
-        cell = reader.cell
-        conditions = fields.parse_conditions(cell("conditions"))
-        coordinator_name = " ".join(cell("named_coordinator").split())
+        conditions = fields.parse_conditions(reader.cell("conditions"))
+        coordinator_name = " ".join(reader.cell("named_coordinator").split())
         coordinator_id = None
         if coordinator_name:
-            coordinator_id = staff.get(coordinator_name.casefold())
+            coordinator_id = staff.get(name_key(coordinator_name))
             if coordinator_id is None:
-                row_problems.append(
+                reader.problems.append(
                     Problem(
                         line,
                         "named_coordinator",
@@ -181,13 +176,13 @@ def validate(
                 )
         if nhs is not None:
             if nhs in first_line:
-                row_problems.append(
+                reader.problems.append(
                     Problem(line, "nhs_number", f"same NHS number as line {first_line[nhs]}")
                 )
             else:
                 first_line[nhs] = line
-        if row_problems:
-            problems.extend(row_problems)
+        if reader.problems:
+            problems.extend(reader.problems)
             continue
         assert nhs and family and given and dob and sex and postcode
         good.append(
@@ -214,7 +209,7 @@ def validate_file(
 ) -> Validation:
     header, rows = read_rows(path)
     with store.session() as s:
-        staff = _staff_index(s)
+        staff = staff_ids_by_name(s)
     return validate(header, rows, staff, today(store.clock), column_map)
 
 
@@ -237,6 +232,7 @@ def import_caseload(
     created = updated = unchanged = 0
     with store.session() as s, s.begin():
         existing = _existing_by_nhs(s, [r.nhs_number for r in validation.rows])
+        known_conditions = _conditions_of(s, [p.id for p in existing.values()])
         total = len(validation.rows)
         new_patients: list[tuple[Patient, ParsedRow]] = []
         for done, row in enumerate(validation.rows, start=1):
@@ -244,7 +240,7 @@ def import_caseload(
             if patient is None:
                 new_patients.append((_create(s, row, on), row))
                 created += 1
-            elif _update(s, patient, row, on):
+            elif _update(s, patient, row, on, known_conditions.get(patient.id, set())):
                 updated += 1
             else:
                 unchanged += 1
@@ -269,14 +265,31 @@ def import_caseload(
     return ImportResult(created, updated, unchanged, validation.problems)
 
 
+def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
+    # SQLite caps the number of bound parameters in one statement.
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 def _existing_by_nhs(session: Session, numbers: list[str]) -> dict[str, Patient]:
     found: dict[str, Patient] = {}
-    for start in range(0, len(numbers), 500):
-        chunk = numbers[start : start + 500]
+    for chunk in _chunks(numbers):
         query = select(Patient).where(Patient.nhs_number.in_(chunk), Patient.deleted.is_(False))
         for patient in session.execute(query).scalars():
             found.setdefault(patient.nhs_number, patient)
     return found
+
+
+def _conditions_of(session: Session, patient_ids: list[str]) -> dict[str, set[str]]:
+    """Each patient's current condition names (case-folded), in one query per chunk."""
+    known: dict[str, set[str]] = defaultdict(set)
+    for chunk in _chunks(patient_ids):
+        query = select(Condition.patient_id, Condition.name).where(
+            Condition.patient_id.in_(chunk), Condition.deleted.is_(False)
+        )
+        for patient_id, name in session.execute(query):
+            known[patient_id].add(name.casefold())
+    return known
 
 
 def _create(session: Session, row: ParsedRow, on: date) -> Patient:
@@ -299,7 +312,9 @@ def _create(session: Session, row: ParsedRow, on: date) -> Patient:
     return patient
 
 
-def _update(session: Session, patient: Patient, row: ParsedRow, on: date) -> bool:
+def _update(
+    session: Session, patient: Patient, row: ParsedRow, on: date, known_conditions: set[str]
+) -> bool:
     """Apply the row's values; blank optional cells leave what the store has."""
     values: dict[str, object] = {
         "family_name": row.family_name,
@@ -319,12 +334,7 @@ def _update(session: Session, patient: Patient, row: ParsedRow, on: date) -> boo
         if value is not None and getattr(patient, name) != value:
             setattr(patient, name, value)
             changed = True
-    known = session.execute(
-        select(Condition.name).where(
-            Condition.patient_id == patient.id, Condition.deleted.is_(False)
-        )
-    ).scalars()
-    added = _add_conditions(session, patient, row.conditions, {k.casefold() for k in known})
+    added = _add_conditions(session, patient, row.conditions, known_conditions)
     return changed or added
 
 

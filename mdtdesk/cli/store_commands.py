@@ -8,26 +8,14 @@ import os
 import sys
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from mdtdesk.cli import credentials
 from mdtdesk.clock import SystemClock
 from mdtdesk.demo.generator import populate
-from mdtdesk.store import access, lifecycle, migrate
+from mdtdesk.store import access, lifecycle
 from mdtdesk.store.check import check_store
 from mdtdesk.store.layout import StorePaths
-from mdtdesk.store.models import (
-    Action,
-    AuditEvent,
-    CarePlan,
-    ContactLogEntry,
-    HospitalEvent,
-    Meeting,
-    Patient,
-    Record,
-    StaffMember,
-)
 from mdtdesk.store.opened import OpenStore
+from mdtdesk.store.summary import describe
 
 DEMO_PASSPHRASE = "mdt demo 2026"
 DEMO_USER = "Dr Hannah Kerrison"
@@ -97,60 +85,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-_COUNTED: dict[str, type[Record]] = {
-    "patients": Patient,
-    "staff_members": StaffMember,
-    "meetings": Meeting,
-    "actions": Action,
-    "contacts": ContactLogEntry,
-    "hospital_events": HospitalEvent,
-    "care_plans": CarePlan,
-}
-
-
 def cmd_info(args: argparse.Namespace) -> int:
-    with unlock(args) as store, store.session() as s:
-        counts = {
-            name: s.execute(
-                select(func.count()).select_from(model).where(model.deleted.is_(False))
-            ).scalar_one()
-            for name, model in _COUNTED.items()
-        }
-        counts["audit_events"] = s.execute(select(func.count(AuditEvent.seq))).scalar_one()
-        with store.engine.connect() as conn:
-            revision = migrate.current_revision(conn)
-        slot_users = {u.casefold() for u in store.keyfile.users()}
-        users = [
-            {
-                "name": m.name,
-                "profession": m.profession,
-                "organisation_type": m.organisation_type,
-                "role": m.app_role,
-                "can_unlock": m.name.casefold() in slot_users,
-            }
-            for m in s.execute(select(StaffMember).order_by(StaffMember.name)).scalars()
-            if m.active and not m.deleted
-        ]
-        practice = store.practice()
-        info = {
-            "store": str(args.store),
-            "store_id": store.store_id,
-            "practice": {"ods_code": practice.ods_code, "name": practice.name},
-            "schema_version": revision,
-            "key_generation": store.keyfile.generation,
-            "counts": counts,
-            "users": users,
-        }
+    with unlock(args) as store:
+        info = describe(store)
     if args.json:
         print(json.dumps(info, indent=2))
         return 0
-    print(f"Practice:       {practice.name} ({practice.ods_code})")
-    print(f"Store:          {args.store}")
-    print(f"Schema version: {revision}")
-    for name, n in counts.items():
+    practice = info["practice"]
+    print(f"Practice:       {practice['name']} ({practice['ods_code']})")
+    print(f"Store:          {info['store']}")
+    print(f"Schema version: {info['schema_version']}")
+    for name, n in info["counts"].items():
         print(f"{name.replace('_', ' ').capitalize() + ':':<16}{n}")
     print("Users:")
-    for u in users:
+    for u in info["users"]:
         key = "" if u["can_unlock"] else " (no passphrase)"
         print(f"  {u['name']} — {u['profession']}, {u['role']}{key}")
     return 0

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from mdtdesk import nhs_number
 from mdtdesk.clock import today
 from mdtdesk.demo import names
@@ -31,6 +29,7 @@ from mdtdesk.store.models import (
     StaffMember,
 )
 from mdtdesk.store.opened import OpenStore
+from mdtdesk.store.staff import name_key, staff_ids_by_name
 
 Progress = Callable[[int, int], None]
 Rows = list[dict[str, Any]]
@@ -238,10 +237,10 @@ def populate(
     rng = random.Random(seed)
     b = _Builder(rng, today(store.clock))
     with store.session() as s:
-        existing = dict(s.execute(select(StaffMember.name, StaffMember.id)).all())
+        existing = staff_ids_by_name(s)
     # Reuse staff the store already has (the demo's own user is one of them).
     staff = [
-        existing.get(n)
+        existing.get(name_key(n))
         or b.add(StaffMember, name=n, profession=p, organisation_type=o, app_role="member")
         for n, p, o in names.STAFF
     ]

@@ -130,9 +130,10 @@ def add_member(
         slot = _staff_slot(store, kf, member, passphrase, kdf_cost, new_id())
         # Written inside the transaction: if the key file cannot be written, the
         # staff change rolls back with it.
-        _write_keyfile(store.paths, replace(kf, slots=(*kf.slots, slot)))
+        written = replace(kf, slots=(*kf.slots, slot))
+        _write_keyfile(store.paths, written)
         result = MemberAdded(member.id, member.name)
-    store.keyfile = read_keyfile(store.paths)
+    store.keyfile = written
     return result
 
 

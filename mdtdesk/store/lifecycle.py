@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 from dataclasses import dataclass
@@ -282,9 +281,7 @@ def _finish_interrupted_rekey(paths: StorePaths, kf: KeyFile, used: int) -> KeyF
     )
     fixed = KeyFile(store_id=kf.store_id, generation=used, slots=slots)
     atomic.write_bytes(paths.keys, keyfile.dumps(fixed), backup=paths.keys_backup)
-    for sidecar in (paths.db_rekey,):
-        with contextlib.suppress(FileNotFoundError):
-            sidecar.unlink()
+    paths.db_rekey.unlink(missing_ok=True)
     return fixed
 
 

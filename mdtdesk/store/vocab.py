@@ -17,19 +17,10 @@ CONSENT = {
     "not_asked": "Not yet asked",
 }
 
-SEX = {"female": "Female", "male": "Male", "other": "Other", "unknown": "Not known"}
 
 ORGANISATION_TYPE = {"health": "Health", "social_care": "Social care", "voluntary": "Voluntary"}
 
 APP_ROLE = {"admin": "Administrator", "member": "Team member"}
-
-HOSPITAL_EVENT = {"admission": "Admission", "ae_attendance": "A&E attendance"}
-
-RISK_KIND = {
-    "efi": "Electronic Frailty Index",
-    "admission_risk": "Admission risk",
-    "rockwood_cfs": "Clinical Frailty Scale",
-}
 
 
 def efi_band(score: float | None) -> str | None:

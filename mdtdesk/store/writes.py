@@ -9,7 +9,7 @@ are tombstoned), and bulk ORM statements are refused unless they come through
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import event, insert, inspect
@@ -128,7 +128,3 @@ def bulk_insert(
     session.execute(insert(model).execution_options(**{_BULK_OPTION: True}), stamped)
     audit.log(session, "create", entity=model.__tablename__, count=len(stamped), **audit_detail)
     return [r["id"] for r in stamped]
-
-
-def ids_of(records: Iterable[Record]) -> list[str]:
-    return [r.id for r in records]

@@ -15,7 +15,7 @@ from mdtdesk.clock import FixedClock
 from mdtdesk.store import errors, lifecycle
 from mdtdesk.store.engine import make_engine
 from mdtdesk.store.models import AuditEvent
-from tests.helpers import FAST, PASSPHRASE, USER, new_store, snapshot
+from tests.helpers import PASSPHRASE, USER, new_store, snapshot
 
 
 def _open(folder: Path, clock: FixedClock, passphrase: str = PASSPHRASE, user: str = USER):
@@ -157,16 +157,7 @@ def test_creating_over_an_existing_store_is_refused(created, store_dir, clock) -
 @pytest.mark.parametrize("passphrase", ["short", "aaaaaaaaaaaa"])
 def test_weak_passphrases_are_refused_before_anything_is_written(tmp_path, clock, passphrase):
     with pytest.raises(errors.WeakPassphrase):
-        lifecycle.create_store(
-            tmp_path / "s",
-            ods_code="D82044",
-            practice_name="P",
-            user=USER,
-            profession="GP",
-            passphrase=passphrase,
-            clock=clock,
-            kdf_cost=FAST,
-        )
+        new_store(tmp_path / "s", clock, passphrase=passphrase)
     assert not (tmp_path / "s").exists()
 
 
