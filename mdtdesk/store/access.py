@@ -12,9 +12,10 @@ from mdtdesk.store.engine import export_with_new_key, make_engine
 from mdtdesk.store.ids import new_id
 from mdtdesk.store.keyfile import KdfCost, KeyFile, Slot, SlotLocked
 from mdtdesk.store.layout import StorePaths
-from mdtdesk.store.lifecycle import check_passphrase, open_with_recovery_key, read_keyfile
+from mdtdesk.store.lifecycle import open_with_recovery_key, read_keyfile
 from mdtdesk.store.models import StaffMember
 from mdtdesk.store.opened import OpenStore
+from mdtdesk.store.passphrases import check_passphrase
 from mdtdesk.store.staff import find_staff
 from mdtdesk.store.vocab import APP_ROLE, ORGANISATION_TYPE
 
@@ -27,7 +28,7 @@ def change_passphrase(
     folder: Path, *, user: str, current: str, new: str, clock: Clock, kdf_cost: KdfCost
 ) -> None:
     """Re-wrap one slot under a new passphrase. Only the key file is rewritten."""
-    check_passphrase(new)
+    check_passphrase(new, (user,))
     paths = StorePaths(folder)
     kf = read_keyfile(paths)
     slot = kf.passphrase_slot(user)
@@ -102,7 +103,7 @@ def add_member(
 ) -> MemberAdded:
     """Give a staff member a key slot (adding them to the staff list if new)."""
     _require_admin(store)
-    check_passphrase(passphrase)
+    check_passphrase(passphrase, (name,))
     if not name.strip() or not profession.strip():
         raise errors.StoreError("A new member needs a name and a profession.")
     if organisation_type not in ORGANISATION_TYPE:
@@ -202,7 +203,7 @@ def recover(
     kdf_cost: KdfCost,
 ) -> None:
     """Set a new passphrase for a staff member using the recovery key."""
-    check_passphrase(new_passphrase)
+    check_passphrase(new_passphrase, (user,))
     with (
         open_with_recovery_key(folder, recovery_key, clock) as store,
         store.session() as s,

@@ -18,22 +18,12 @@ from mdtdesk.store.keyfile import KdfCost, KeyFile, SlotLocked
 from mdtdesk.store.layout import StorePaths
 from mdtdesk.store.models import Practice, StaffMember, StoreMeta
 from mdtdesk.store.opened import OpenStore
+from mdtdesk.store.passphrases import check_passphrase
 from mdtdesk.store.recovery_key import decode as decode_recovery_key
 from mdtdesk.store.recovery_key import generate as generate_recovery_key
 from mdtdesk.store.vocab import ORGANISATION_TYPE
 
-MIN_PASSPHRASE = 10
 _ODS = re.compile(r"^[A-Z0-9]{3,6}$")
-
-
-def check_passphrase(passphrase: str) -> None:
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise errors.WeakPassphrase(
-            f"The passphrase is too short: use at least {MIN_PASSPHRASE} characters "
-            "(a few unrelated words make a strong one)."
-        )
-    if len(set(passphrase)) < 4:
-        raise errors.WeakPassphrase("The passphrase repeats too few characters: choose another.")
 
 
 @dataclass
@@ -67,7 +57,7 @@ def create_store(
             raise errors.StoreError(f"The {label} is empty.")
     if organisation_type not in ORGANISATION_TYPE:
         raise errors.StoreError(f"Unknown organisation type {organisation_type!r}.")
-    check_passphrase(passphrase)
+    check_passphrase(passphrase, (user, practice_name, ods_code))
     paths = StorePaths(folder)
     if paths.db.exists():
         raise errors.StoreExists(f"There is already a store in {folder}: nothing was changed.")

@@ -223,6 +223,23 @@ class AuditEvent(Base):
     chained = False
 
 
+class Draft(Base):
+    """Unsaved form edits kept when the app locks, for the same user only.
+
+    Local to this store: never synced, never audited (saving the form is).
+    """
+
+    __tablename__ = "draft"
+    __table_args__ = (Index("ix_draft_owner", "staff_id", "patient_id", "form", unique=True),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    staff_id: Mapped[str] = mapped_column(String(36))
+    patient_id: Mapped[str] = mapped_column(String(36))
+    form: Mapped[str] = mapped_column(String(40))
+    content: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 RECORD_MODELS: tuple[type[Record], ...] = (
     Practice,
     StaffMember,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from mdtdesk.store import migrate
 from tests.helpers import PASSPHRASE, USER, snapshot
 
 
@@ -84,7 +85,7 @@ def test_info_json_has_counts_and_no_patient_data(cli_store: Path, tmp_path: Pat
     info = json.loads(done.stdout)
     assert info["counts"]["patients"] == 1
     assert info["practice"] == {"ods_code": "D82044", "name": "Test Surgery"}
-    assert info["schema_version"] == "0001"
+    assert info["schema_version"] == migrate.head_revision()
     assert info["users"][0]["name"] == USER
     assert "Hewitt" not in done.stdout and "9990000018" not in done.stdout
 
