@@ -34,3 +34,8 @@ class FixedClock:
 def today(clock: Clock) -> date:
     # Local calendar date: "today" for a user in a UK practice is the wall-clock date.
     return clock.now().astimezone().date()
+
+
+def age_on(born: date, on: date) -> int:
+    """Whole years of age on a day (a 29 February birthday ages on 1 March)."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))

@@ -14,7 +14,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mdtdesk.caseload import fields
+from mdtdesk import fields
 from mdtdesk.caseload.csv_format import OPTIONAL, REQUIRED, normalise_header
 from mdtdesk.clock import today
 from mdtdesk.store import audit

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from mdtdesk.clock import today
+from mdtdesk.clock import age_on, today
 from mdtdesk.store.models import Action, HospitalEvent, Patient, StaffMember
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.vocab import efi_band
@@ -24,6 +24,7 @@ class CaseloadRow:
     date_of_birth: date
     age: int
     postcode: str | None
+    coordinator_id: str | None
     coordinator: str | None
     status: str
     risk_band: str | None
@@ -35,10 +36,6 @@ class CaseloadRow:
     @property
     def display_name(self) -> str:
         return f"{self.family_name.upper()}, {self.given_name}"
-
-
-def age_on(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def caseload_rows(store: OpenStore) -> list[CaseloadRow]:
@@ -63,6 +60,7 @@ def caseload_rows(store: OpenStore) -> list[CaseloadRow]:
             Patient.given_name,
             Patient.date_of_birth,
             Patient.postcode,
+            Patient.named_coordinator_id,
             StaffMember.name,
             Patient.caseload_status,
             Patient.efi_score,
@@ -88,13 +86,14 @@ def caseload_rows(store: OpenStore) -> list[CaseloadRow]:
             date_of_birth=r[4],
             age=age_on(r[4], on),
             postcode=r[5],
-            coordinator=r[6],
-            status=r[7],
-            risk_band=efi_band(r[8]),
-            consent=r[9],
-            next_review=r[10],
-            open_actions=r[11],
-            last_admission=r[12],
+            coordinator_id=r[6],
+            coordinator=r[7],
+            status=r[8],
+            risk_band=efi_band(r[9]),
+            consent=r[10],
+            next_review=r[11],
+            open_actions=r[12],
+            last_admission=r[13],
         )
         for r in result
     ]

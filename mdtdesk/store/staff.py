@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,3 +29,17 @@ def find_staff(session: Session, name: str) -> StaffMember | None:
     """The staff member with this name, ignoring case and extra spaces."""
     wanted = name_key(name)
     return next((m for m in _current_staff(session) if name_key(m.name) == wanted), None)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffChoice:
+    id: str
+    name: str
+    profession: str
+
+
+def staff_choices(session: Session) -> list[StaffChoice]:
+    """Active staff, by name, for pick lists (named coordinator, action owner)."""
+    members = [m for m in _current_staff(session) if m.active]
+    members.sort(key=lambda m: name_key(m.name))
+    return [StaffChoice(m.id, m.name, m.profession) for m in members]

@@ -1,4 +1,4 @@
-"""Parsing the values a GP system search exports, each with a message saying what is wrong."""
+"""Parsing values people type or a GP system exports, each with a message saying what is wrong."""
 
 from __future__ import annotations
 
@@ -45,23 +45,40 @@ def parse_name(text: str, what: str) -> str:
     return value
 
 
-def parse_date_of_birth(text: str, today: date) -> date:
+def parse_date(text: str, what: str) -> date:
     value = text.strip()
     if not value:
-        raise FieldError("date of birth is empty")
+        raise FieldError(f"{what} is empty")
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            parsed = datetime.strptime(value, fmt).date()
-            break
+            return datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    else:
-        raise FieldError(f"{value!r} is not a date as YYYY-MM-DD or DD/MM/YYYY")
+    raise FieldError(f"{value!r} is not a date as YYYY-MM-DD or DD/MM/YYYY")
+
+
+def parse_optional_date(text: str, what: str) -> date | None:
+    return parse_date(text, what) if text.strip() else None
+
+
+def parse_date_of_birth(text: str, today: date) -> date:
+    parsed = parse_date(text, "date of birth")
     if parsed > today:
-        raise FieldError(f"{value} is in the future")
+        raise FieldError(f"{text.strip()} is in the future")
     if parsed.year < 1890:
-        raise FieldError(f"{value} is before 1890")
+        raise FieldError(f"{text.strip()} is before 1890")
     return parsed
+
+
+def parse_text(text: str, what: str, limit: int, required: bool = False) -> str | None:
+    value = " ".join(text.split())
+    if not value:
+        if required:
+            raise FieldError(f"{what} is empty")
+        return None
+    if len(value) > limit:
+        raise FieldError(f"{what} is longer than {limit} characters")
+    return value
 
 
 def parse_sex(text: str) -> str:

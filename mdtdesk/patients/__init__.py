@@ -1,0 +1,1 @@
+"""A patient\x27s record: reading it, editing it, referral, drafts."""

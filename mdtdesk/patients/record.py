@@ -1,0 +1,179 @@
+"""Everything one patient's record screen shows, read in one session and audited as a view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+
+from mdtdesk.clock import age_on, today
+from mdtdesk.patients.details import PatientDetails, details_of
+from mdtdesk.patients.timeline import TimelineEntry, build_timeline
+from mdtdesk.store import audit
+from mdtdesk.store.models import (
+    Action,
+    CarePlan,
+    Condition,
+    ContactLogEntry,
+    HospitalEvent,
+    KeyContact,
+    Patient,
+    Record,
+    RiskScore,
+    StaffMember,
+)
+from mdtdesk.store.opened import OpenStore
+from mdtdesk.store.vocab import efi_band
+
+R = TypeVar("R", bound=Record)
+
+
+class PatientGone(LookupError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionRow:
+    name: str
+    since: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class RiskRow:
+    kind: str
+    value: float
+    source: str
+    recorded_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class KeyContactRow:
+    name: str
+    relationship: str
+    phone: str | None
+    is_carer: bool
+    is_next_of_kin: bool
+
+
+@dataclass(frozen=True, slots=True)
+class HospitalRow:
+    id: str
+    kind: str
+    started_on: date
+    ended_on: date | None
+    planned: bool
+    hospital: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CarePlanRow:
+    version: int
+    status: str
+    agreed_on: date | None
+    review_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    description: str
+    owner: str | None
+    due_date: date | None
+    status: str
+    priority: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRow:
+    at: datetime
+    kind: str
+    staff: str | None
+    duration_minutes: int | None
+    notes: str | None
+
+
+@dataclass(frozen=True)
+class PatientRecord:
+    patient_id: str
+    updated_at: datetime
+    details: PatientDetails
+    age: int
+    coordinator: str | None
+    consent_recorded_by: str | None
+    consent_recorded_at: datetime | None
+    risk_band: str | None
+    conditions: list[ConditionRow]
+    risk_scores: list[RiskRow]
+    key_contacts: list[KeyContactRow]
+    hospital: list[HospitalRow]
+    care_plans: list[CarePlanRow]
+    actions: list[ActionRow]
+    contacts: list[ContactRow]
+    timeline: list[TimelineEntry]
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.details.family_name.upper()}, {self.details.given_name}"
+
+
+def load_record(store: OpenStore, patient_id: str) -> PatientRecord:
+    """Read one patient's whole record; the view is written to the audit log."""
+    with store.session() as s, s.begin():
+        p = s.get(Patient, patient_id)
+        if p is None or p.deleted:
+            raise PatientGone("This patient is no longer in the caseload.")
+        staff = {r[0]: r[1] for r in s.execute(select(StaffMember.id, StaffMember.name))}
+
+        def rows(model: type[R], order: Any) -> list[R]:
+            of_patient = getattr(model, "patient_id") == patient_id  # noqa: B009
+            query = select(model).where(of_patient, model.deleted.is_(False)).order_by(order)
+            return list(s.execute(query).scalars())
+
+        conditions = [ConditionRow(c.name, c.since) for c in rows(Condition, Condition.name)]
+        risks = [
+            RiskRow(r.kind, r.value, r.source, r.recorded_on)
+            for r in rows(RiskScore, RiskScore.recorded_on.desc())
+        ]
+        contacts_k = [
+            KeyContactRow(k.name, k.relationship, k.phone, k.is_carer, k.is_next_of_kin)
+            for k in rows(KeyContact, KeyContact.name)
+        ]
+        hospital = [
+            HospitalRow(h.id, h.kind, h.started_on, h.ended_on, h.planned, h.hospital, h.reason)
+            for h in rows(HospitalEvent, HospitalEvent.started_on.desc())
+        ]
+        plans = rows(CarePlan, CarePlan.version.desc())
+        actions = rows(Action, Action.created_at.desc())
+        contacts = rows(ContactLogEntry, ContactLogEntry.at.desc())
+        timeline = build_timeline(s, p, staff, plans, actions, contacts, hospital)
+        audit.log(s, "view", entity="patient", record_id=patient_id)
+        return PatientRecord(
+            patient_id=p.id,
+            updated_at=p.updated_at,
+            details=details_of(p),
+            age=age_on(p.date_of_birth, today(store.clock)),
+            coordinator=staff.get(p.named_coordinator_id or ""),
+            consent_recorded_by=staff.get(p.consent_recorded_by_id or ""),
+            consent_recorded_at=p.consent_recorded_at,
+            risk_band=efi_band(p.efi_score),
+            conditions=conditions,
+            risk_scores=risks,
+            key_contacts=contacts_k,
+            hospital=hospital,
+            care_plans=[
+                CarePlanRow(c.version, c.status, c.agreed_on, c.review_date) for c in plans
+            ],
+            actions=[
+                ActionRow(
+                    a.description, staff.get(a.owner_id or ""), a.due_date, a.status, a.priority
+                )
+                for a in actions
+            ],
+            contacts=[
+                ContactRow(c.at, c.kind, staff.get(c.staff_id or ""), c.duration_minutes, c.notes)
+                for c in contacts
+            ],
+            timeline=timeline,
+        )

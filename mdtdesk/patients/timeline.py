@@ -1,0 +1,142 @@
+"""Everything that happened to one person, newest first, as plain sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mdtdesk.store.models import (
+    Action,
+    AgendaItem,
+    CarePlan,
+    ContactLogEntry,
+    Meeting,
+    Outcome,
+    Patient,
+)
+
+if TYPE_CHECKING:
+    from mdtdesk.patients.record import HospitalRow
+
+KINDS = {
+    "referral": "Referral",
+    "consent": "Consent",
+    "meeting": "MDT meeting",
+    "action": "Action",
+    "contact": "Contact",
+    "admission": "Admission",
+    "ae_attendance": "A&E attendance",
+    "care_plan": "Care plan",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    at: datetime  # UTC; a date-only event sits at midday so it sorts sensibly within its day
+    dated_only: bool
+    kind: str
+    text: str
+
+
+def _on(day: date) -> datetime:
+    return datetime.combine(day, time(12, 0), tzinfo=UTC)
+
+
+def _name(staff: Mapping[str, str], staff_id: str | None) -> str:
+    return staff.get(staff_id or "", "someone not in the staff list")
+
+
+def build_timeline(
+    s: Session,
+    p: Patient,
+    staff: Mapping[str, str],
+    plans: Sequence[CarePlan],
+    actions: Sequence[Action],
+    contacts: Sequence[ContactLogEntry],
+    hospital: Sequence[HospitalRow],
+) -> list[TimelineEntry]:
+    out: list[TimelineEntry] = []
+    if p.referral_date is not None:
+        source = f" by {p.referral_source}" if p.referral_source else ""
+        reason = f": {p.referral_reason}" if p.referral_reason else ""
+        out.append(
+            TimelineEntry(_on(p.referral_date), True, "referral", f"Referred{source}{reason}")
+        )
+    if p.consent_recorded_at is not None:
+        out.append(
+            TimelineEntry(
+                p.consent_recorded_at,
+                False,
+                "consent",
+                f"Consent recorded as {p.consent_status.replace('_', ' ')} "
+                f"by {_name(staff, p.consent_recorded_by_id)}",
+            )
+        )
+    discussed = s.execute(
+        select(Meeting.starts_at, AgendaItem.reason, Outcome.outcome, Outcome.notes)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .outerjoin(Outcome, (Outcome.agenda_item_id == AgendaItem.id) & Outcome.deleted.is_(False))
+        .where(
+            AgendaItem.patient_id == p.id,
+            AgendaItem.deleted.is_(False),
+            Meeting.deleted.is_(False),
+        )
+    ).all()
+    for starts_at, reason, outcome, notes in discussed:
+        text = f"Discussed at the MDT meeting: {reason}"
+        if outcome:
+            text += f" — outcome: {outcome.replace('_', ' ')}"
+            if notes:
+                text += f" ({notes})"
+        out.append(TimelineEntry(starts_at, False, "meeting", text))
+    for a in actions:
+        due = f", due {a.due_date:%d %b %Y}" if a.due_date else ""
+        owner = _name(staff, a.owner_id) if a.owner_id else "no owner yet"
+        out.append(
+            TimelineEntry(
+                a.created_at, False, "action", f"Action for {owner}{due}: {a.description}"
+            )
+        )
+        if a.status in ("done", "cancelled"):
+            out.append(
+                TimelineEntry(a.updated_at, False, "action", f"Action {a.status}: {a.description}")
+            )
+    for c in contacts:
+        minutes = f", {c.duration_minutes} min" if c.duration_minutes else ""
+        notes = f": {c.notes}" if c.notes else ""
+        who = _name(staff, c.staff_id)
+        out.append(
+            TimelineEntry(
+                c.at,
+                False,
+                "contact",
+                f"{c.kind.replace('_', ' ').capitalize()} by {who}{minutes}{notes}",
+            )
+        )
+    for h in hospital:
+        where = f" at {h.hospital}" if h.hospital else ""
+        why = f": {h.reason}" if h.reason else ""
+        if h.kind == "admission":
+            planned = "Planned admission" if h.planned else "Unplanned admission"
+            until = f" until {h.ended_on:%d %b %Y}" if h.ended_on else ""
+            text = f"{planned}{where}{until}{why}"
+        else:
+            text = f"A&E attendance{where}{why}"
+        out.append(TimelineEntry(_on(h.started_on), True, h.kind, text))
+    for plan in plans:
+        agreed = f", agreed {plan.agreed_on:%d %b %Y}" if plan.agreed_on else ""
+        out.append(
+            TimelineEntry(
+                plan.created_at,
+                False,
+                "care_plan",
+                f"Care plan version {plan.version} ({plan.status}){agreed}",
+            )
+        )
+    out.sort(key=lambda e: e.at, reverse=True)
+    return out
