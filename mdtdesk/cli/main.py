@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mdtdesk import __version__
-from mdtdesk.cli import caseload_commands, store_commands
+from mdtdesk.cli import caseload_commands, credentials, store_commands
 from mdtdesk.cli.store_commands import store_path
 from mdtdesk.store.errors import StoreError
 from mdtdesk.store.layout import default_store_dir
@@ -111,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from mdtdesk.ui.app import run_app
 
-        return run_app(args.store, args.user)
+        return run_app(args.store, args.user, credentials.kdf_cost())
     try:
         code: int = args.run(args)
     except StoreError as exc:

@@ -26,6 +26,14 @@ from mdtdesk.store.vocab import ORGANISATION_TYPE
 _ODS = re.compile(r"^[A-Z0-9]{3,6}$")
 
 
+def check_ods_code(ods_code: str) -> str:
+    """The ODS code in capitals, or StoreError saying what is wrong with it."""
+    ods = ods_code.strip().upper()
+    if not _ODS.match(ods):
+        raise errors.StoreError(f"ODS code {ods_code!r} is not 3 to 6 letters and digits.")
+    return ods
+
+
 @dataclass
 class Created:
     store: OpenStore
@@ -45,9 +53,7 @@ def create_store(
     organisation_type: str = "health",
 ) -> Created:
     """A new, empty store with one administrator and a recovery key (shown once)."""
-    ods = ods_code.strip().upper()
-    if not _ODS.match(ods):
-        raise errors.StoreError(f"ODS code {ods_code!r} is not 3 to 6 letters and digits.")
+    ods = check_ods_code(ods_code)
     for label, value in (
         ("practice name", practice_name),
         ("user", user),

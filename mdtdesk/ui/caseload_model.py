@@ -1,65 +1,98 @@
-"""Qt models over the caseload rows: a table model and a search/filter proxy."""
+"""The caseload table model: rows from a CaseloadIndex, filtered and sorted there.
+
+Filtering and sorting happen in plain Python over prepared data (see
+caseload/filtering.py) and the model is reset with the visible rows; a
+QSortFilterProxyModel would call back into Python for every row and every comparison,
+which at 10,000 patients is far over one frame per keystroke.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QApplication, QStyle
 
+from mdtdesk.caseload.filtering import COLUMNS, CaseloadIndex, CaseloadQuery
 from mdtdesk.caseload.rows import CaseloadRow
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.store.vocab import CASELOAD_STATUS, CONSENT
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = (
-    "Name",
-    "NHS number",
-    "Age",
-    "Named coordinator",
-    "Status",
-    "Risk",
-    "Consent",
-    "Next review",
-    "Open actions",
-    "Last admission",
-)
-SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
+REVIEW_COLUMN = 7
+PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def warning_colour() -> QColor:
+    """Amber dark enough to read on a light palette, light enough on a dark one."""
+    window = QGuiApplication.palette().color(QPalette.ColorRole.Window)
+    return QColor("#ffb74d") if window.lightness() < 128 else QColor("#a14d00")
+
+
+def _day(d: date | None) -> str:
+    return d.strftime("%d %b %Y") if d else "—"
 
 
 class CaseloadModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
-        self._rows: list[CaseloadRow] = []
-        self._search: list[str] = []
+        self._index = CaseloadIndex([], date.today(), None)
+        self._visible: list[int] = []
+        self._query = CaseloadQuery()
+        self._column = 0
+        self._descending = False
+        self._warning = warning_colour()
+        self._icon: QIcon | None = None
 
-    def set_rows(self, rows: list[CaseloadRow]) -> None:
+    # -- data in ---------------------------------------------------------------
+    def set_rows(self, rows: list[CaseloadRow], on: date, me: str | None) -> None:
         self.beginResetModel()
-        self._rows = rows
-        # One lower-case string per row, built once, so each keystroke is a substring scan.
-        self._search = [
-            f"{r.family_name} {r.given_name} {r.given_name} {r.family_name} {r.nhs_number} "
-            f"{(r.postcode or '').replace(' ', '')} {r.postcode or ''}".lower()
-            for r in rows
-        ]
+        self._index = CaseloadIndex(rows, on, me)
+        self._visible = self._index.visible(self._query, self._column, self._descending)
         self.endResetModel()
 
     def clear(self) -> None:
-        self.set_rows([])
+        self.set_rows([], date.today(), None)
+
+    def set_query(self, query: CaseloadQuery) -> None:
+        self._query = query
+        self._refresh()
+
+    @property
+    def query(self) -> CaseloadQuery:
+        return self._query
+
+    @property
+    def total(self) -> int:
+        return len(self._index)
 
     def row_at(self, row: int) -> CaseloadRow:
-        return self._rows[row]
+        return self._index.rows[self._visible[row]]
 
-    def search_text(self, row: int) -> str:
-        return self._search[row]
+    def row_of(self, patient_id: str) -> int | None:
+        for row, i in enumerate(self._visible):
+            if self._index.rows[i].patient_id == patient_id:
+                return row
+        return None
+
+    def all_rows(self) -> list[CaseloadRow]:
+        return self._index.rows
+
+    def _refresh(self) -> None:
+        self.beginResetModel()
+        self._visible = self._index.visible(self._query, self._column, self._descending)
+        self.endResetModel()
+
+    # -- Qt model interface ----------------------------------------------------
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._column = column
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self._refresh()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._visible)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(COLUMNS)
@@ -68,21 +101,40 @@ class CaseloadModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return COLUMNS[section].title
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        r = self._rows[index.row()]
+        r = self.row_at(index.row())
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(r, column)
-        if role == Qt.ItemDataRole.UserRole:
-            return self._sort_key(r, column)
+        if role == PATIENT_ID_ROLE:
+            return r.patient_id
+        overdue = column == REVIEW_COLUMN and self._is_overdue(r)
+        if role == Qt.ItemDataRole.ForegroundRole and overdue:
+            return self._warning
+        if role == Qt.ItemDataRole.DecorationRole and overdue:
+            return self._overdue_icon()
+        if role == Qt.ItemDataRole.ToolTipRole and overdue:
+            return "Review overdue"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            text = self._display(r, column)
+            return f"{text}, overdue" if overdue else text
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 8):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def _is_overdue(self, r: CaseloadRow) -> bool:
+        return r.next_review is not None and r.next_review < self._index.on
+
+    def _overdue_icon(self) -> QIcon:
+        if self._icon is None:
+            style = QApplication.style()
+            self._icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        return self._icon
 
     @staticmethod
     def _display(r: CaseloadRow, column: int) -> str:
@@ -102,51 +154,8 @@ class CaseloadModel(QAbstractTableModel):
             case 6:
                 return CONSENT.get(r.consent, r.consent)
             case 7:
-                return r.next_review.strftime("%d %b %Y") if r.next_review else "—"
+                return _day(r.next_review)
             case 8:
                 return str(r.open_actions)
             case _:
-                return r.last_admission.strftime("%d %b %Y") if r.last_admission else "—"
-
-    @staticmethod
-    def _sort_key(r: CaseloadRow, column: int) -> Any:
-        keys: tuple[Any, ...] = (
-            (r.family_name.lower(), r.given_name.lower()),
-            r.nhs_number,
-            r.age,
-            r.coordinator or "",
-            r.status,
-            ("fit", "mild", "moderate", "severe").index(r.risk_band) if r.risk_band else -1,
-            r.consent,
-            r.next_review.toordinal() if r.next_review else 10**7,
-            r.open_actions,
-            r.last_admission.toordinal() if r.last_admission else 0,
-        )
-        return keys[column]
-
-
-class CaseloadFilter(QSortFilterProxyModel):
-    """Search by name, NHS number (with or without spaces) or postcode."""
-
-    def __init__(self, source: CaseloadModel) -> None:
-        super().__init__()
-        self._source = source
-        self._needle = ""
-        self.setSourceModel(source)
-        self.setSortRole(Qt.ItemDataRole.UserRole)
-
-    def set_search(self, text: str) -> None:
-        needle = " ".join(text.lower().split())
-        digits = needle.replace(" ", "")
-        self.beginFilterChange()
-        self._needle = digits if digits.isdigit() else needle
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
-        return not self._needle or self._needle in self._source.search_text(source_row)
-
-    def lessThan(self, left: Index, right: Index) -> bool:  # noqa: N802
-        role = Qt.ItemDataRole.UserRole
-        a = self._source.data(left, role)
-        b = self._source.data(right, role)
-        return bool(a < b)
+                return _day(r.last_admission)

@@ -12,45 +12,56 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+Progress = Callable[[int, int], None]
+
 
 class _Relay(QObject):
     done = Signal(object)
     failed = Signal(object)
+    progress = Signal(int, int)
 
     def __init__(
         self,
         on_done: Callable[[Any], None],
         on_failed: Callable[[BaseException], None],
         forget: Callable[[_Relay], None],
+        on_progress: Callable[[int, int], None] | None,
+        current: Callable[[], bool],
     ) -> None:
         super().__init__()
+        self._current = current
         self._on_done = on_done
         self._on_failed = on_failed
         self._forget = forget
         # Receiver is this object, on the GUI thread: emits from the worker are queued.
         self.done.connect(self._deliver_done)
         self.failed.connect(self._deliver_failed)
+        if on_progress is not None:
+            report = on_progress
+            self.progress.connect(lambda done, total: self._current() and report(done, total))
 
     @Slot(object)
     def _deliver_done(self, value: Any) -> None:
         self._forget(self)
-        self._on_done(value)
+        if self._current():
+            self._on_done(value)
 
     @Slot(object)
     def _deliver_failed(self, exc: BaseException) -> None:
         self._forget(self)
-        self._on_failed(exc)
+        if self._current():
+            self._on_failed(exc)
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, fn: Callable[[Progress], Any], relay: _Relay) -> None:
         super().__init__()
         self.fn = fn
         self.relay = relay
 
     def run(self) -> None:
         try:
-            result = self.fn()
+            result = self.fn(self.relay.progress.emit)
         except Exception as exc:  # every failure goes back to the GUI to be shown
             self.relay.failed.emit(exc)
         else:
@@ -58,13 +69,28 @@ class _Job(QRunnable):
 
 
 class StoreWorker(QObject):
-    """One thread for all store work, so store operations never overlap."""
+    """One thread for all store work, so store operations never overlap.
+
+    `busy_changed` tells the window when work starts and when the last job is done,
+    so it can show progress only when work lasts longer than a moment.
+    """
+
+    busy_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._live: set[_Relay] = set()
+        self._generation = 0
+
+    def forget_pending(self) -> None:
+        """Results of work already submitted are dropped, not delivered.
+
+        Used when the app locks: whatever that work was for (a record, a list) has
+        been cleared away, and its result must not bring patient data back.
+        """
+        self._generation += 1
 
     def submit(
         self,
@@ -72,9 +98,34 @@ class StoreWorker(QObject):
         on_done: Callable[[Any], None],
         on_failed: Callable[[BaseException], None],
     ) -> None:
-        relay = _Relay(on_done, on_failed, self._live.discard)
+        self.submit_with_progress(lambda _progress: fn(), on_done, on_failed)
+
+    def submit_with_progress(
+        self,
+        fn: Callable[[Progress], Any],
+        on_done: Callable[[Any], None],
+        on_failed: Callable[[BaseException], None],
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """Run fn(progress) on the store thread; progress(done, total) reaches the GUI."""
+        generation = self._generation
+        relay = _Relay(
+            on_done,
+            on_failed,
+            self._finished,
+            on_progress,
+            lambda: generation == self._generation,
+        )
+        was_idle = not self._live
         self._live.add(relay)
+        if was_idle:
+            self.busy_changed.emit(True)
         self.pool.start(_Job(fn, relay))
+
+    def _finished(self, relay: _Relay) -> None:
+        self._live.discard(relay)
+        if not self._live:
+            self.busy_changed.emit(False)
 
     def busy(self) -> bool:
         return bool(self._live)

@@ -1,0 +1,151 @@
+"""What an unlocked user works in: the caseload tab and one tab per open record.
+
+Made on unlock and destroyed on lock, so nothing of a patient outlives the lock in a
+widget or a model; where the user was is kept as a WorkspaceState of ids and choices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtWidgets import QDialog, QTabBar, QTabWidget, QVBoxLayout, QWidget
+
+from mdtdesk.store.opened import OpenStore
+from mdtdesk.ui.caseload_view import CaseloadState, CaseloadView
+from mdtdesk.ui.import_dialog import ImportDialog
+from mdtdesk.ui.patient_view import PatientView
+from mdtdesk.ui.referral_dialog import ReferralDialog
+from mdtdesk.ui.worker import StoreWorker
+
+
+@dataclass(frozen=True)
+class WorkspaceState:
+    staff_id: str | None
+    caseload: CaseloadState = field(default_factory=CaseloadState)
+    patients: tuple[str, ...] = ()
+    current: int = 0
+    record_section: dict[str, int] = field(default_factory=dict)
+
+
+class Workspace(QWidget):
+    def __init__(self, store: OpenStore, worker: StoreWorker, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.worker = worker
+        self.closed = False
+        self.caseload = CaseloadView(store, worker)
+        self.caseload.open_patient.connect(self.open_patient)
+        self.caseload.loaded.connect(self._caseload_loaded)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setAccessibleName("Open records")
+        self.tabs.addTab(self.caseload, "Caseload")
+        self.tabs.tabBar().setTabButton(0, QTabBar.ButtonPosition.RightSide, None)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+        self._pending_current: int | None = None
+        self._pending_sections: dict[str, int] = {}
+        self.caseload.reload()
+
+    # -- records -----------------------------------------------------------------
+    def patient_views(self) -> list[PatientView]:
+        views = (self.tabs.widget(i) for i in range(1, self.tabs.count()))
+        return [v for v in views if isinstance(v, PatientView)]
+
+    def open_patient(self, patient_id: str) -> PatientView | None:
+        if self.closed:
+            return None
+        for view in self.patient_views():
+            if view.patient_id == patient_id:
+                self.tabs.setCurrentWidget(view)
+                return view
+        view = PatientView(self.store, self.worker, self.caseload.staff, patient_id)
+        index = self.tabs.addTab(view, "Opening…")
+        view.title_changed.connect(lambda title, v=view: self._retitle(v, title))
+        view.saved.connect(lambda _pid: self.caseload.reload())
+        self.tabs.setCurrentIndex(index)
+        view.load()
+        return view
+
+    def _retitle(self, view: PatientView, title: str) -> None:
+        index = self.tabs.indexOf(view)
+        if index >= 0:
+            self.tabs.setTabText(index, title)
+
+    def close_tab(self, index: int) -> None:
+        view = self.tabs.widget(index)
+        if not isinstance(view, PatientView) or not view.confirm_leave():
+            return
+        self.tabs.removeTab(index)
+        view.clear()
+        view.deleteLater()
+
+    def close_current(self) -> None:
+        if self.tabs.currentIndex() > 0:
+            self.close_tab(self.tabs.currentIndex())
+
+    def show_caseload(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.caseload.search.setFocus()
+        self.caseload.search.selectAll()
+
+    # -- dialogs -----------------------------------------------------------------
+    def new_referral(self) -> None:
+        dialog = ReferralDialog(
+            self.store, self.worker, self.caseload.staff, self.caseload.model.all_rows(), self
+        )
+        dialog.setObjectName("referral-dialog")
+        dialog.referred.connect(self._referred)
+        dialog.open_existing.connect(self.open_patient)
+        dialog.open()
+
+    def _referred(self, patient_id: str) -> None:
+        self.caseload.reload()
+        self.open_patient(patient_id)
+
+    def import_csv(self) -> None:
+        dialog = ImportDialog(self.store, self.worker, self)
+        dialog.setObjectName("import-dialog")
+        dialog.imported.connect(lambda _result: self.caseload.reload())
+        dialog.open()
+
+    # -- lock and unlock -----------------------------------------------------------
+    def unsaved(self) -> list[tuple[str, dict[str, str | bool]]]:
+        return [(v.patient_id, v.draft()) for v in self.patient_views() if v.has_unsaved()]
+
+    def state(self) -> WorkspaceState:
+        views = self.patient_views()
+        return WorkspaceState(
+            staff_id=self.store.actor.staff_id,
+            caseload=self.caseload.state(),
+            patients=tuple(v.patient_id for v in views),
+            current=self.tabs.currentIndex(),
+            record_section={v.patient_id: v.tabs.currentIndex() for v in views},
+        )
+
+    def restore(self, state: WorkspaceState) -> None:
+        self.caseload.restore(state.caseload)
+        for patient_id in state.patients:
+            view = self.open_patient(patient_id)
+            if view is not None:
+                view.tabs.setCurrentIndex(state.record_section.get(patient_id, 0))
+        self.tabs.setCurrentIndex(min(state.current, self.tabs.count() - 1))
+
+    def _caseload_loaded(self) -> None:
+        if self.tabs.currentIndex() == 0:
+            self.caseload.table.setFocus()
+
+    def teardown(self) -> None:
+        """Clear every model and form and close every dialog (the app is locking)."""
+        self.closed = True
+        for dialog in self.findChildren(QDialog):
+            dialog.reject()
+            dialog.deleteLater()
+        for view in self.patient_views():
+            view.clear()
+        self.caseload.clear()
+        while self.tabs.count() > 1:
+            self.tabs.removeTab(1)
