@@ -81,6 +81,15 @@ def parse_text(text: str, what: str, limit: int, required: bool = False) -> str 
     return value
 
 
+def parse_address(text: str) -> str | None:
+    """Lines kept (an address is written on lines), each with its spaces tidied."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    value = "\n".join(line for line in lines if line)
+    if len(value) > 500:
+        raise FieldError("address is longer than 500 characters")
+    return value or None
+
+
 def parse_sex(text: str) -> str:
     value = _SEX.get(text.strip().lower())
     if value is None:

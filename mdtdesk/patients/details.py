@@ -112,7 +112,7 @@ def parse_form(values: Mapping[str, str | bool], today: date) -> PatientDetails:
     take("given_name", lambda: parse.parse_name(t(values, "given_name"), "given name"))
     take("date_of_birth", lambda: parse.parse_date_of_birth(t(values, "date_of_birth"), today))
     take("sex", lambda: _choice(t(values, "sex"), SEX, "sex"))
-    take("address", lambda: parse.parse_text(t(values, "address"), "address", 500))
+    take("address", lambda: parse.parse_address(t(values, "address")))
     take(
         "postcode",
         lambda: parse.parse_postcode(t(values, "postcode")) if t(values, "postcode") else None,

@@ -53,7 +53,7 @@ class DetailsForm(QWidget):
 
     def __init__(self, staff: Sequence[StaffChoice], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.inputs: dict[str, QLineEdit | QComboBox] = {}
+        self.inputs: dict[str, QLineEdit | QComboBox | QPlainTextEdit] = {}
         self.flags: dict[str, QCheckBox] = {}
         self.problems: dict[str, QLabel] = {}
         self._loading = False
@@ -107,7 +107,15 @@ class DetailsForm(QWidget):
         layout.addWidget(self.reason)
         layout.addWidget(self.problems["referral_reason"])
 
-    def _make(self, name: str, staff: Sequence[StaffChoice], hint: str) -> QLineEdit | QComboBox:
+    def _make(
+        self, name: str, staff: Sequence[StaffChoice], hint: str
+    ) -> QLineEdit | QComboBox | QPlainTextEdit:
+        if name == "address":
+            box = QPlainTextEdit()
+            box.setTabChangesFocus(True)
+            box.setMaximumHeight(56)
+            box.textChanged.connect(self._edited)
+            return box
         choices: Mapping[str, str] | None = {
             "sex": SEX,
             "caseload_status": CASELOAD_STATUS,
@@ -135,6 +143,8 @@ class DetailsForm(QWidget):
         for name, widget in self.inputs.items():
             if isinstance(widget, QComboBox):
                 out[name] = str(widget.currentData() or "")
+            elif isinstance(widget, QPlainTextEdit):
+                out[name] = widget.toPlainText()
             else:
                 out[name] = widget.text()
         for name, box in self.flags.items():
@@ -149,6 +159,8 @@ class DetailsForm(QWidget):
                 value = values.get(name, "")
                 if isinstance(widget, QComboBox):
                     widget.setCurrentIndex(max(widget.findData(value), 0))
+                elif isinstance(widget, QPlainTextEdit):
+                    widget.setPlainText(str(value))
                 else:
                     widget.setText(str(value))
             for name, box in self.flags.items():
@@ -161,7 +173,7 @@ class DetailsForm(QWidget):
         first = None
         for name, label in self.problems.items():
             text = problems.get(name)
-            label.setText(text.capitalize() if text else "")
+            label.setText(text[:1].upper() + text[1:] if text else "")
             label.setVisible(bool(text))
             widget = self.inputs.get(name)
             if widget is not None:

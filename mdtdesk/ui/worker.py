@@ -36,9 +36,14 @@ class _Relay(QObject):
         # Receiver is this object, on the GUI thread: emits from the worker are queued.
         self.done.connect(self._deliver_done)
         self.failed.connect(self._deliver_failed)
+        self._on_progress = on_progress
         if on_progress is not None:
-            report = on_progress
-            self.progress.connect(lambda done, total: self._current() and report(done, total))
+            self.progress.connect(self._deliver_progress)
+
+    @Slot(int, int)
+    def _deliver_progress(self, done: int, total: int) -> None:
+        if self._on_progress is not None and self._current():
+            self._on_progress(done, total)
 
     @Slot(object)
     def _deliver_done(self, value: Any) -> None:

@@ -60,8 +60,9 @@ def unlock(qtbot, window: MainWindow, passphrase: str = PASSPHRASE) -> None:
     window.unlock.passphrase.setText(passphrase)
     qtbot.keyClick(window.unlock.passphrase, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.workspace is not None, timeout=15000)
-    assert window.workspace is not None
-    qtbot.waitUntil(lambda: window.workspace.caseload.model.total > 0, timeout=15000)
+    workspace = window.workspace
+    assert workspace is not None
+    qtbot.waitUntil(lambda: " of " in workspace.caseload.count.text(), timeout=15000)
 
 
 def settle(qtbot, window: MainWindow) -> None:

@@ -17,9 +17,7 @@ def _texts(root: QWidget) -> str:
     """Every piece of text a widget tree shows or holds in a model."""
     parts: list[str] = [root.windowTitle()]
     for w in root.findChildren(QWidget):
-        if isinstance(w, QLabel):
-            parts.append(w.text())
-        elif isinstance(w, QLineEdit):
+        if isinstance(w, QLabel | QLineEdit):
             parts.append(w.text())
         elif isinstance(w, QPlainTextEdit):
             parts.append(w.toPlainText())
@@ -46,7 +44,7 @@ def test_wrong_passphrase_says_so_and_repeated_failures_slow_down(
     for attempt in (1, 2):
         panel.passphrase.setText("not my passphrase")
         qtbot.keyClick(panel.passphrase, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: panel.failures == attempt, timeout=10000)
+        qtbot.waitUntil(lambda n=attempt: panel.failures == n, timeout=10000)
     # Generic: neither "user" nor "passphrase" is singled out as the wrong part.
     assert "does not unlock the store for this user" in panel.message.text()
     assert not panel.unlock_button.isEnabled()

@@ -1,0 +1,124 @@
+"""The first-run wizard makes a store; the recovery key prints; recovery resets a passphrase."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfReader
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QPageLayout
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QWizard
+
+from mdtdesk.store import lifecycle
+from mdtdesk.store.recovery_key import decode
+from mdtdesk.ui.app import after_wizard, build_window
+from mdtdesk.ui.first_run import FirstRunWizard
+from mdtdesk.ui.main_window import MainWindow
+from mdtdesk.ui.recovery_dialog import RecoveryDialog
+from mdtdesk.ui.recovery_sheet import render
+from mdtdesk.ui.worker import StoreWorker
+from tests.helpers import FAST, PASSPHRASE, USER
+from tests.ui.conftest import unlock
+
+STRONG = "heron quay lantern mistletoe"
+
+
+def test_wizard_creates_the_store_and_shows_the_recovery_key_once(
+    qtbot, tmp_path: Path, clock
+) -> None:
+    folder = tmp_path / "new-store"
+    worker = StoreWorker()
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    wizard = build_window(folder, clock, worker, FAST, settings)
+    assert isinstance(wizard, FirstRunWizard)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+
+    page = wizard.practice_page
+    assert not next_button.isEnabled()  # both fields are required
+    page.ods.setText("not an ods code")
+    page.name.setText("Aylsham Road Surgery")
+    wizard.next()
+    assert wizard.currentPage() is page
+    assert "not 3 to 6 letters and digits" in page.problem.text()
+    page.ods.setText("d82044")
+    wizard.next()
+    assert wizard.currentPage() is wizard.user_page
+    assert str(wizard.field("ods")) == "D82044"
+    wizard.user_page.name.setText("Dr Priya Raman")
+    wizard.next()
+
+    pass_page = wizard.passphrase_page
+    assert wizard.currentPage() is pass_page
+    commit = wizard.button(QWizard.WizardButton.CommitButton)
+    pass_page.new.first.setText("password123!")
+    pass_page.new.second.setText("password123!")
+    assert not commit.isEnabled()
+    assert "Weak" in pass_page.new.verdict.text() or "weak" in pass_page.new.verdict.text()
+    pass_page.new.first.setText(STRONG)
+    pass_page.new.second.setText(STRONG + "x")
+    assert not commit.isEnabled() and "differ" in pass_page.new.verdict.text()
+    pass_page.new.second.setText(STRONG)
+    assert commit.isEnabled()
+    commit.click()
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.recovery_page, timeout=20000)
+    created = wizard.created
+    assert created is not None
+    shown = wizard.recovery_page.key.text()
+    assert shown == created.recovery_key
+    decode(shown)  # a well-formed key
+    finish = wizard.button(QWizard.WizardButton.FinishButton)
+    assert not finish.isEnabled()
+    wizard.recovery_page.confirmed.setChecked(True)
+    assert finish.isEnabled()
+    finish.click()
+    assert wizard.result() == QWizard.DialogCode.Accepted
+
+    window = after_wizard(wizard, clock, worker, FAST, settings)
+    assert isinstance(window, MainWindow)
+    assert not window.locked
+    assert window.practice_label.text() == "Aylsham Road Surgery (D82044)"
+    window.close()
+    worker.wait()
+    with lifecycle.open_store(folder, user="Dr Priya Raman", passphrase=STRONG, clock=clock):
+        pass
+    with lifecycle.open_with_recovery_key(folder, shown, clock):
+        pass
+
+
+def test_recovery_key_sheet_prints_with_the_key(qtbot, tmp_path: Path) -> None:
+    out = tmp_path / "recovery.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(out))
+    printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+    render(printer, "ABCDE-FGHJK", "Aylsham Road Surgery", "D82044", "23 November 2026")
+    text = " ".join(PdfReader(out).pages[0].extract_text().split())
+    assert "ABCDE-FGHJK" in text
+    assert "Aylsham Road Surgery" in text and "D82044" in text
+
+
+def test_forgotten_passphrase_is_reset_with_the_recovery_key(
+    qtbot, created, store_dir, clock, make_window
+) -> None:
+    recovery_key = created.recovery_key
+    created.store.close()
+    window = make_window(store_dir)
+    window.unlock.recover()
+    dialog = window.unlock.findChild(RecoveryDialog, "recovery-dialog")
+    assert dialog is not None and dialog.user.currentText() == USER
+    dialog.key.setText("00000-00000-00000-00000-00000-00000-00000-00000")
+    dialog.new.first.setText(STRONG)
+    dialog.new.second.setText(STRONG)
+    dialog.try_recover()
+    qtbot.waitUntil(lambda: dialog.buttons.isEnabled(), timeout=10000)
+    assert "recovery key" in dialog.message.text().lower() and dialog.isVisible()
+    dialog.key.setText(recovery_key)
+    with qtbot.waitSignal(dialog.accepted, timeout=20000):
+        dialog.try_recover()
+    assert "reset" in window.unlock.message.text()
+    window.unlock.passphrase.setText(PASSPHRASE)
+    unlock(qtbot, window, STRONG)
+    assert not window.locked
