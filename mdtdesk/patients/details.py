@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mdtdesk import fields as parse
+from mdtdesk.nhs_number import format_nhs
 from mdtdesk.store.models import Patient, StaffMember
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.vocab import CASELOAD_STATUS, CONSENT
@@ -75,6 +76,8 @@ def as_form(d: PatientDetails) -> dict[str, str | bool]:
         value = getattr(d, name)
         if name in FLAGS:
             out[name] = bool(value)
+        elif name == "nhs_number":
+            out[name] = format_nhs(value)
         elif isinstance(value, date):
             out[name] = value.strftime("%d/%m/%Y")
         elif value is None:

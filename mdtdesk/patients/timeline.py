@@ -94,14 +94,18 @@ def build_timeline(
             if notes:
                 text += f" ({notes})"
         out.append(TimelineEntry(starts_at, False, "meeting", text))
+    # An action agreed at a meeting happened then, whenever the record was typed in.
+    meeting_ids = {a.meeting_id for a in actions if a.meeting_id}
+    agreed_at = {
+        r[0]: r[1]
+        for r in s.execute(select(Meeting.id, Meeting.starts_at).where(Meeting.id.in_(meeting_ids)))
+    }
     for a in actions:
         due = f", due {a.due_date:%d %b %Y}" if a.due_date else ""
         owner = _name(staff, a.owner_id) if a.owner_id else "no owner yet"
-        out.append(
-            TimelineEntry(
-                a.created_at, False, "action", f"Action for {owner}{due}: {a.description}"
-            )
-        )
+        when = agreed_at.get(a.meeting_id or "", a.created_at)
+        text = f"Action for {owner}{due}: {a.description}"
+        out.append(TimelineEntry(when, False, "action", text))
         if a.status in ("done", "cancelled"):
             out.append(
                 TimelineEntry(a.updated_at, False, "action", f"Action {a.status}: {a.description}")

@@ -338,7 +338,8 @@ class PatientView(QWidget):
             self.form.show_problems(exc.problems)
             self.tabs.setCurrentIndex(0)
             count = len(exc.problems)
-            self._notice(f"{count} field{'s' if count > 1 else ''} need correcting before saving.")
+            fields = "1 field needs" if count == 1 else f"{count} fields need"
+            self._notice(f"{fields} correcting before saving.")
             return
         self.form.show_problems({})
         self.save_button.setEnabled(False)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -73,6 +74,10 @@ class ReferralDialog(QDialog):
         self.match_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.match_view.verticalHeader().setVisible(False)
         self.match_view.horizontalHeader().setStretchLastSection(True)
+        self.match_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.match_view.setWordWrap(False)
         self.match_view.setMaximumHeight(150)
         self.match_view.activated.connect(self._open_match)
         self.match_count = QLabel("Type to look for the person before referring them.")
