@@ -242,3 +242,24 @@ def test_import_a_csv_with_column_mapping_preview_and_progress(
     assert dialog.summary.text() == "Imported: 1 new, 0 updated, 0 unchanged, 1 skipped."
     assert dialog.progress.value() == dialog.progress.maximum() == 1
     qtbot.waitUntil(lambda: window.workspace.caseload.model.total == total + 1, timeout=10000)
+
+
+def test_closing_a_record_with_unsaved_edits_asks(qtbot, demo_dir, make_window) -> None:
+    window = _ready(qtbot, make_window, demo_dir)
+    patient = _open_first(qtbot, window)
+    assert window.workspace is not None
+    phone = patient.form.inputs["phone"]
+    phone.setFocus()
+    qtbot.keyClicks(phone, "7")
+    assert patient.has_unsaved()
+    seen: list[str] = []
+    timer = answer_next_message_box("Cancel", seen)
+    window.close_record_action.trigger()
+    timer.stop()
+    assert "Save the changes" in seen[0]
+    assert window.workspace.tabs.currentWidget() is patient  # still open, edits kept
+    assert patient.form.values()["phone"].endswith("7")
+    timer = answer_next_message_box("Discard", seen)
+    window.close_record_action.trigger()
+    timer.stop()
+    assert window.workspace.patient_views() == []
