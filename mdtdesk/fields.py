@@ -70,11 +70,10 @@ def parse_date_of_birth(text: str, today: date) -> date:
     return parsed
 
 
-def parse_text(text: str, what: str, limit: int, required: bool = False) -> str | None:
+def parse_text(text: str, what: str, limit: int) -> str | None:
+    """Optional free text, spaces tidied; None when blank."""
     value = " ".join(text.split())
     if not value:
-        if required:
-            raise FieldError(f"{what} is empty")
         return None
     if len(value) > limit:
         raise FieldError(f"{what} is longer than {limit} characters")

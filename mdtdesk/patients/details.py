@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from mdtdesk.store.models import Patient, StaffMember
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.vocab import CASELOAD_STATUS, CONSENT
 
+T = TypeVar("T")
 SEX = {"female": "Female", "male": "Male", "other": "Other", "unknown": "Not known"}
 _ID = re.compile(r"^[0-9a-f-]{36}$")
 
@@ -98,16 +100,22 @@ def _choice(value: str, allowed: Mapping[str, str], what: str) -> str:
     return value
 
 
+def checked(problems: dict[str, str], name: str, fn: Callable[[], T]) -> T | None:
+    """fn()'s value, or None with what is wrong noted against the field's name."""
+    try:
+        return fn()
+    except parse.FieldError as exc:
+        problems[name] = str(exc)
+        return None
+
+
 def parse_form(values: Mapping[str, str | bool], today: date) -> PatientDetails:
     """Check every field and say what is wrong with each; raise FormInvalid if any is."""
     problems: dict[str, str] = {}
     parsed: dict[str, object] = {}
 
     def take(name: str, fn: Callable[[], object]) -> None:
-        try:
-            parsed[name] = fn()
-        except parse.FieldError as exc:
-            problems[name] = str(exc)
+        parsed[name] = checked(problems, name, fn)
 
     t = _text
     take("nhs_number", lambda: parse.parse_nhs_number(t(values, "nhs_number")))
@@ -193,7 +201,7 @@ def check_coordinator(session: Session, staff_id: str | None) -> None:
         raise FormInvalid({"named_coordinator_id": "that staff member is not in this store"})
 
 
-def apply_details(session: Session, store: OpenStore, patient: Patient, d: PatientDetails) -> None:
+def apply_details(store: OpenStore, patient: Patient, d: PatientDetails) -> None:
     if d.consent_status != patient.consent_status:
         patient.consent_recorded_by_id = store.actor.staff_id
         patient.consent_recorded_at = store.clock.now()
@@ -220,6 +228,6 @@ def save_details(
         before = details_of(patient)
         changed = tuple(n for n in FIELD_NAMES if getattr(before, n) != getattr(d, n))
         if changed:
-            apply_details(s, store, patient, d)
+            apply_details(store, patient, d)
             s.flush()
         return Saved(patient_id, changed, patient.updated_at)

@@ -9,10 +9,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from mdtdesk.store.models import Draft
 from mdtdesk.store.opened import OpenStore
+
+
+def _mine(owner: str, patient_id: str, form: str) -> Select[Draft]:
+    return select(Draft).where(
+        Draft.staff_id == owner, Draft.patient_id == patient_id, Draft.form == form
+    )
 
 
 def keep_draft(store: OpenStore, patient_id: str, form: str, content: dict[str, Any]) -> bool:
@@ -21,11 +27,7 @@ def keep_draft(store: OpenStore, patient_id: str, form: str, content: dict[str, 
     if owner is None:
         return False
     with store.session() as s, s.begin():
-        draft = s.execute(
-            select(Draft).where(
-                Draft.staff_id == owner, Draft.patient_id == patient_id, Draft.form == form
-            )
-        ).scalar_one_or_none()
+        draft = s.execute(_mine(owner, patient_id, form)).scalar_one_or_none()
         if draft is None:
             draft = Draft(staff_id=owner, patient_id=patient_id, form=form)
             s.add(draft)
@@ -34,14 +36,14 @@ def keep_draft(store: OpenStore, patient_id: str, form: str, content: dict[str, 
     return True
 
 
-def my_drafts(store: OpenStore) -> dict[tuple[str, str], dict[str, Any]]:
-    """This user's drafts by (patient id, form)."""
+def draft_for(store: OpenStore, patient_id: str, form: str) -> dict[str, Any] | None:
+    """This user's draft of one form for one patient, if they left one."""
     owner = store.actor.staff_id
     if owner is None:
-        return {}
+        return None
     with store.session() as s:
-        rows = s.execute(select(Draft).where(Draft.staff_id == owner)).scalars().all()
-        return {(d.patient_id, d.form): json.loads(d.content) for d in rows}
+        draft = s.execute(_mine(owner, patient_id, form)).scalar_one_or_none()
+        return None if draft is None else dict(json.loads(draft.content))
 
 
 def drop_draft(store: OpenStore, patient_id: str, form: str) -> None:
@@ -49,9 +51,5 @@ def drop_draft(store: OpenStore, patient_id: str, form: str) -> None:
     if owner is None:
         return
     with store.session() as s, s.begin():
-        for draft in s.execute(
-            select(Draft).where(
-                Draft.staff_id == owner, Draft.patient_id == patient_id, Draft.form == form
-            )
-        ).scalars():
+        for draft in s.execute(_mine(owner, patient_id, form)).scalars():
             s.delete(draft)

@@ -8,7 +8,7 @@ from datetime import date
 
 from mdtdesk import fields as parse
 from mdtdesk.clock import today
-from mdtdesk.patients.details import FormInvalid
+from mdtdesk.patients.details import FormInvalid, checked
 from mdtdesk.patients.record import PatientGone
 from mdtdesk.store.models import HospitalEvent, Patient
 from mdtdesk.store.opened import OpenStore
@@ -35,28 +35,24 @@ def parse_visit(values: Mapping[str, str | bool], on: date) -> HospitalVisit:
     kind = text("kind")
     if kind not in KINDS:
         problems["kind"] = "choose admission or A&E attendance"
-    started: date | None = None
-    ended: date | None = None
-    try:
-        started = parse.parse_date(text("started_on"), "the date it started")
-        if started > on:
-            problems["started_on"] = f"{started:%d/%m/%Y} is in the future"
-    except parse.FieldError as exc:
-        problems["started_on"] = str(exc)
-    try:
-        ended = parse.parse_optional_date(text("ended_on"), "the discharge date")
-        if ended is not None and started is not None and ended < started:
-            problems["ended_on"] = "the discharge date is before the admission date"
-        if ended is not None and kind == "ae_attendance":
-            problems["ended_on"] = "an A&E attendance has no discharge date"
-    except parse.FieldError as exc:
-        problems["ended_on"] = str(exc)
-    hospital = reason = None
-    try:
-        hospital = parse.parse_text(text("hospital"), "hospital", 200)
-        reason = parse.parse_text(text("reason"), "reason", 2000)
-    except parse.FieldError as exc:
-        problems["hospital" if hospital is None else "reason"] = str(exc)
+    started = checked(
+        problems, "started_on", lambda: parse.parse_date(text("started_on"), "the start date")
+    )
+    if started is not None and started > on:
+        problems["started_on"] = f"{started:%d/%m/%Y} is in the future"
+    ended = checked(
+        problems,
+        "ended_on",
+        lambda: parse.parse_optional_date(text("ended_on"), "the discharge date"),
+    )
+    if ended is not None and started is not None and ended < started:
+        problems["ended_on"] = "the discharge date is before the admission date"
+    if ended is not None and kind == "ae_attendance":
+        problems["ended_on"] = "an A&E attendance has no discharge date"
+    hospital = checked(
+        problems, "hospital", lambda: parse.parse_text(text("hospital"), "hospital", 200)
+    )
+    reason = checked(problems, "reason", lambda: parse.parse_text(text("reason"), "reason", 2000))
     if problems or started is None:
         raise FormInvalid(problems)
     planned = bool(values.get("planned", False)) and kind == "admission"

@@ -96,9 +96,7 @@ def refer(store: OpenStore, d: PatientDetails) -> Referred:
         check_coordinator(s, d.named_coordinator_id)
         patient = Patient(consent_status="not_asked")
         s.add(patient)
-        apply_details(s, store, patient, d)
-        if d.consent_status == "not_asked":
-            patient.consent_recorded_by_id = None
-            patient.consent_recorded_at = None
+        # Consent other than "not yet asked" is stamped with who recorded it and when.
+        apply_details(store, patient, d)
         s.flush()
         return Referred(patient.id)

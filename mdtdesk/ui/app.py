@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mdtdesk.clock import Clock, SystemClock
 from mdtdesk.store import errors, lifecycle
@@ -67,8 +67,8 @@ def run_app(folder: Path, user: str | None, kdf_cost: KdfCost) -> int:
         QMessageBox.critical(None, "mdtdesk", str(exc))
         return 2
     if isinstance(first, FirstRunWizard):
-        if first.exec() != QWizard.DialogCode.Accepted and first.created is None:
-            return 1
+        # Once the store exists the wizard's result does not matter: the store is open.
+        first.exec()
         window = after_wizard(first, clock, worker, kdf_cost, settings)
         if window is None:
             return 1

@@ -12,23 +12,18 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from mdtdesk.caseload.filtering import COLUMNS, CaseloadIndex, CaseloadQuery
 from mdtdesk.caseload.rows import CaseloadRow
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.store.vocab import CASELOAD_STATUS, CONSENT
+from mdtdesk.ui.look import warning_colour
 
 Index = QModelIndex | QPersistentModelIndex
 REVIEW_COLUMN = 7
 PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-def warning_colour() -> QColor:
-    """Amber dark enough to read on a light palette, light enough on a dark one."""
-    window = QGuiApplication.palette().color(QPalette.ColorRole.Window)
-    return QColor("#ffb74d") if window.lightness() < 128 else QColor("#a14d00")
 
 
 def _day(d: date | None) -> str:
@@ -61,10 +56,6 @@ class CaseloadModel(QAbstractTableModel):
         self._refresh()
 
     @property
-    def query(self) -> CaseloadQuery:
-        return self._query
-
-    @property
     def total(self) -> int:
         return len(self._index)
 
@@ -79,6 +70,10 @@ class CaseloadModel(QAbstractTableModel):
 
     def all_rows(self) -> list[CaseloadRow]:
         return self._index.rows
+
+    def caseload_index(self) -> CaseloadIndex:
+        """The prepared search data, for other screens that search the same rows."""
+        return self._index
 
     def _refresh(self) -> None:
         self.beginResetModel()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -61,7 +61,7 @@ class CaseloadView(QWidget):
         self.store = store
         self.worker = worker
         self.model = CaseloadModel()
-        self._restore_selection: str | None = None
+        self._pending: CaseloadState | None = None
         self.staff: list[StaffChoice] = []
 
         self.search = QLineEdit()
@@ -133,12 +133,14 @@ class CaseloadView(QWidget):
         self.worker.submit(lambda: _load(store), self._loaded, self._failed)
 
     def _loaded(self, loaded: Loaded) -> None:
-        selected = self._restore_selection or self.selected_patient()
+        pending, self._pending = self._pending, None
+        selected = pending.selected if pending else self.selected_patient()
         self.staff = loaded.staff
         self._fill_coordinators(loaded.staff)
+        if pending is not None:
+            self._show_state(pending)
         self.model.set_rows(loaded.rows, today(self.store.clock), self.store.actor.staff_id)
         self._select(selected)
-        self._restore_selection = None
         self._update_count()
         self.loaded.emit()
 
@@ -204,6 +206,8 @@ class CaseloadView(QWidget):
         self.open_patient.emit(self.model.row_at(index.row()).patient_id)
 
     def state(self) -> CaseloadState:
+        if self._pending is not None:  # locked again before the rows arrived
+            return self._pending
         header = self.table.horizontalHeader()
         q = self.current_query()
         return CaseloadState(
@@ -214,8 +218,13 @@ class CaseloadView(QWidget):
         )
 
     def restore(self, state: CaseloadState) -> None:
+        """Come back to a remembered state once the rows (and the staff list) arrive."""
+        self._pending = state
+
+    def _show_state(self, state: CaseloadState) -> None:
         q = state.query
         for combo, value in (
+            (self.coordinator, q.coordinator),
             (self.status, q.status),
             (self.risk, q.risk),
             (self.review, q.review),
@@ -224,19 +233,13 @@ class CaseloadView(QWidget):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(combo.findData(value), 0))
             combo.blockSignals(False)
-        # The coordinator list is filled when the rows arrive; keep the choice until then.
-        self.coordinator.blockSignals(True)
-        if self.coordinator.findData(q.coordinator) < 0 and q.coordinator is not None:
-            self.coordinator.addItem("…", q.coordinator)
-        self.coordinator.setCurrentIndex(max(self.coordinator.findData(q.coordinator), 0))
-        self.coordinator.blockSignals(False)
         self.search.blockSignals(True)
         self.search.setText(q.search)
         self.search.blockSignals(False)
         order = Qt.SortOrder.DescendingOrder if state.descending else Qt.SortOrder.AscendingOrder
+        self.model.set_query(self.current_query())
+        # With sorting enabled the header asks the model to sort, which applies the query.
         self.table.horizontalHeader().setSortIndicator(state.sort_column, order)
-        self.model.set_query(replace(q))
-        self._restore_selection = state.selected
 
     def clear(self) -> None:
         self.model.clear()

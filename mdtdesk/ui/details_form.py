@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from mdtdesk.patients.details import SEX
 from mdtdesk.store.staff import StaffChoice
 from mdtdesk.store.vocab import CASELOAD_STATUS, CONSENT
-from mdtdesk.ui.caseload_model import warning_colour
+from mdtdesk.ui.look import problem_label
 
 LEFT = (
     ("nhs_number", "&NHS number", "e.g. 999 000 0018"),
@@ -57,7 +57,6 @@ class DetailsForm(QWidget):
         self.flags: dict[str, QCheckBox] = {}
         self.problems: dict[str, QLabel] = {}
         self._loading = False
-        colour = warning_colour().name()
 
         columns = QHBoxLayout()
         for fields in (LEFT, RIGHT):
@@ -66,10 +65,7 @@ class DetailsForm(QWidget):
                 widget = self._make(name, staff, hint)
                 plain = label.replace("&", "")
                 widget.setAccessibleName(plain)
-                problem = QLabel()
-                problem.setWordWrap(True)
-                problem.setStyleSheet(f"color: {colour};")
-                problem.setAccessibleName(f"{plain}: problem")
+                problem = problem_label(f"{plain}: problem")
                 problem.hide()
                 self.inputs[name] = widget
                 self.problems[name] = problem
@@ -96,8 +92,7 @@ class DetailsForm(QWidget):
         self.reason.setTabChangesFocus(True)
         self.reason.setMaximumHeight(80)
         self.reason.textChanged.connect(self._edited)
-        self.problems["referral_reason"] = QLabel()
-        self.problems["referral_reason"].setStyleSheet(f"color: {colour};")
+        self.problems["referral_reason"] = problem_label("Reason for referral: problem")
         self.problems["referral_reason"].hide()
 
         layout = QVBoxLayout(self)

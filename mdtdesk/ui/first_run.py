@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from mdtdesk.clock import Clock, today
 from mdtdesk.store import errors, lifecycle
 from mdtdesk.store.keyfile import KdfCost
-from mdtdesk.ui.caseload_model import warning_colour
+from mdtdesk.ui.look import problem_label
 from mdtdesk.ui.recovery_sheet import print_sheet
 from mdtdesk.ui.strength_meter import NewPassphrase
 from mdtdesk.ui.worker import StoreWorker
@@ -41,14 +41,6 @@ PROFESSIONS = (
 )
 
 
-def _problem_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setAccessibleName("Problem")
-    label.setStyleSheet(f"color: {warning_colour().name()};")
-    return label
-
-
 class PracticePage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
@@ -59,7 +51,7 @@ class PracticePage(QWizardPage):
         self.ods.setPlaceholderText("e.g. D82044")
         self.name = QLineEdit()
         self.name.setAccessibleName("Practice name")
-        self.problem = _problem_label()
+        self.problem = problem_label()
         form = QFormLayout(self)
         form.addRow("&ODS code", self.ods)
         form.addRow("Practice &name", self.name)
@@ -115,7 +107,7 @@ class PassphrasePage(QWizardPage):
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.hide()
-        self.problem = _problem_label()
+        self.problem = problem_label()
         layout = QVBoxLayout(self)
         layout.addWidget(self.new)
         layout.addWidget(self.busy)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 from mdtdesk.patients.details import FormInvalid
 from mdtdesk.patients.hospital import KINDS, HospitalVisit, parse_visit
 from mdtdesk.patients.record import HospitalRow
-from mdtdesk.ui.caseload_model import warning_colour
+from mdtdesk.ui.look import problem_label
 
 
 class HospitalDialog(QDialog):
@@ -54,10 +53,7 @@ class HospitalDialog(QDialog):
             self.planned.setChecked(row.planned)
             self.hospital.setText(row.hospital or "")
             self.reason.setText(row.reason or "")
-        self.problem = QLabel()
-        self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(f"color: {warning_colour().name()};")
-        self.problem.setAccessibleName("Problem")
+        self.problem = problem_label()
         self.problem.hide()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

@@ -11,13 +11,10 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -44,6 +41,7 @@ from mdtdesk.store.staff import StaffChoice
 from mdtdesk.store.vocab import CASELOAD_STATUS, CONSENT
 from mdtdesk.ui.details_form import DetailsForm
 from mdtdesk.ui.hospital_dialog import HospitalDialog
+from mdtdesk.ui.look import list_table
 from mdtdesk.ui.rows_model import RowsModel
 from mdtdesk.ui.worker import StoreWorker
 
@@ -66,22 +64,7 @@ class Opened:
 
 def _open(store: OpenStore, patient_id: str) -> Opened:
     record = load_record(store, patient_id)
-    return Opened(record, drafts.my_drafts(store).get((patient_id, FORM)))
-
-
-def _table(model: RowsModel[Any], name: str) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setAccessibleName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setTabKeyNavigation(False)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    return view
+    return Opened(record, drafts.draft_for(store, patient_id, FORM))
 
 
 class PatientView(QWidget):
@@ -196,7 +179,7 @@ class PatientView(QWidget):
                 ("Notes", lambda c: c.notes or ""),
             ]
         )
-        self.hospital_view = _table(self.hospital, "Hospital admissions and A&E attendances")
+        self.hospital_view = list_table(self.hospital, "Hospital admissions and A&E attendances")
         self.hospital_view.activated.connect(lambda _index: self.edit_visit())
         add_visit = QPushButton("&Add visit…")
         add_visit.clicked.connect(self.add_visit)
@@ -213,19 +196,19 @@ class PatientView(QWidget):
 
         conditions_tab = QWidget()
         conditions_layout = QHBoxLayout(conditions_tab)
-        conditions_layout.addWidget(_table(self.conditions, "Conditions"))
-        conditions_layout.addWidget(_table(self.risks, "Risk scores"))
+        conditions_layout.addWidget(list_table(self.conditions, "Conditions"))
+        conditions_layout.addWidget(list_table(self.risks, "Risk scores"))
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Patient record sections")
         self.tabs.addTab(details, "Details")
         self.tabs.addTab(conditions_tab, "Conditions and risk")
-        self.tabs.addTab(_table(self.key_contacts, "Key contacts and carers"), "Key contacts")
+        self.tabs.addTab(list_table(self.key_contacts, "Key contacts and carers"), "Key contacts")
         self.tabs.addTab(hospital_tab, "Hospital")
-        self.tabs.addTab(_table(self.timeline, "Timeline"), "Timeline")
-        self.tabs.addTab(_table(self.care_plans, "Care plan versions"), "Care plan")
-        self.tabs.addTab(_table(self.action_rows, "Actions"), "Actions")
-        self.tabs.addTab(_table(self.contacts, "Contact log"), "Contacts")
+        self.tabs.addTab(list_table(self.timeline, "Timeline"), "Timeline")
+        self.tabs.addTab(list_table(self.care_plans, "Care plan versions"), "Care plan")
+        self.tabs.addTab(list_table(self.action_rows, "Actions"), "Actions")
+        self.tabs.addTab(list_table(self.contacts, "Contact log"), "Contacts")
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)

@@ -6,15 +6,12 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +26,7 @@ from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import StaffChoice
 from mdtdesk.store.vocab import CASELOAD_STATUS
 from mdtdesk.ui.details_form import DetailsForm
+from mdtdesk.ui.look import list_table
 from mdtdesk.ui.rows_model import RowsModel
 from mdtdesk.ui.worker import StoreWorker
 
@@ -44,14 +42,14 @@ class ReferralDialog(QDialog):
         store: OpenStore,
         worker: StoreWorker,
         staff: Sequence[StaffChoice],
-        caseload: Sequence[CaseloadRow],
+        caseload: CaseloadIndex,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.worker = worker
         self.on = today(store.clock)
-        self._index = CaseloadIndex(caseload, self.on, store.actor.staff_id)
+        self._index = caseload
         self.setWindowTitle("New referral")
         self.resize(980, 720)
 
@@ -67,17 +65,7 @@ class ReferralDialog(QDialog):
                 ("Status", lambda r: CASELOAD_STATUS.get(r.status, r.status)),
             ]
         )
-        self.match_view = QTableView()
-        self.match_view.setModel(self.matches)
-        self.match_view.setAccessibleName("People already in the caseload")
-        self.match_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.match_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.match_view.verticalHeader().setVisible(False)
-        self.match_view.horizontalHeader().setStretchLastSection(True)
-        self.match_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.match_view.setWordWrap(False)
+        self.match_view = list_table(self.matches, "People already in the caseload")
         self.match_view.setMaximumHeight(150)
         self.match_view.activated.connect(self._open_match)
         self.match_count = QLabel("Type to look for the person before referring them.")

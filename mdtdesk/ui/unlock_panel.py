@@ -30,7 +30,7 @@ from mdtdesk.store import errors, lifecycle
 from mdtdesk.store.keyfile import KdfCost
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.passphrases import retry_delay
-from mdtdesk.ui.caseload_model import warning_colour
+from mdtdesk.ui.look import problem_label
 from mdtdesk.ui.recovery_dialog import RecoveryDialog
 from mdtdesk.ui.worker import StoreWorker
 
@@ -77,10 +77,7 @@ class UnlockPanel(QWidget):
         self.passphrase.setAccessibleName("Passphrase")
         self.passphrase.setPlaceholderText("Your passphrase")
         self.passphrase.returnPressed.connect(self.try_unlock)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setAccessibleName("Message")
-        self.message.setStyleSheet(f"color: {warning_colour().name()};")
+        self.message = problem_label("Message")
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setVisible(False)

@@ -25,7 +25,7 @@ class _Relay(QObject):
         on_done: Callable[[Any], None],
         on_failed: Callable[[BaseException], None],
         forget: Callable[[_Relay], None],
-        on_progress: Callable[[int, int], None] | None,
+        on_progress: Progress | None,
         current: Callable[[], bool],
     ) -> None:
         super().__init__()
@@ -37,8 +37,7 @@ class _Relay(QObject):
         self.done.connect(self._deliver_done)
         self.failed.connect(self._deliver_failed)
         self._on_progress = on_progress
-        if on_progress is not None:
-            self.progress.connect(self._deliver_progress)
+        self.progress.connect(self._deliver_progress)
 
     @Slot(int, int)
     def _deliver_progress(self, done: int, total: int) -> None:
@@ -110,7 +109,7 @@ class StoreWorker(QObject):
         fn: Callable[[Progress], Any],
         on_done: Callable[[Any], None],
         on_failed: Callable[[BaseException], None],
-        on_progress: Callable[[int, int], None] | None = None,
+        on_progress: Progress | None = None,
     ) -> None:
         """Run fn(progress) on the store thread; progress(done, total) reaches the GUI."""
         generation = self._generation

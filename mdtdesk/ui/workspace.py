@@ -46,8 +46,6 @@ class Workspace(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
-        self._pending_current: int | None = None
-        self._pending_sections: dict[str, int] = {}
         self.caseload.reload()
 
     # -- records -----------------------------------------------------------------
@@ -95,7 +93,7 @@ class Workspace(QWidget):
     # -- dialogs -----------------------------------------------------------------
     def new_referral(self) -> None:
         dialog = ReferralDialog(
-            self.store, self.worker, self.caseload.staff, self.caseload.model.all_rows(), self
+            self.store, self.worker, self.caseload.staff, self.caseload.model.caseload_index(), self
         )
         dialog.setObjectName("referral-dialog")
         dialog.referred.connect(self._referred)

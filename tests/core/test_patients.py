@@ -244,6 +244,10 @@ def test_hospital_visits_add_edit_and_validate(store, iris) -> None:
     with pytest.raises(FormInvalid) as raised:
         parse_visit({"kind": "ward round", "started_on": "tomorrow"}, TODAY)
     assert set(raised.value.problems) == {"kind", "started_on"}
+    # A problem with the reason is named as the reason, even with no hospital given.
+    with pytest.raises(FormInvalid) as raised:
+        parse_visit({"kind": "admission", "started_on": "01/11/2026", "reason": "x" * 2001}, TODAY)
+    assert list(raised.value.problems) == ["reason"]
 
 
 def test_timeline_is_newest_first_across_kinds(store, clock, iris) -> None:
@@ -267,7 +271,7 @@ def test_timeline_is_newest_first_across_kinds(store, clock, iris) -> None:
 def test_drafts_belong_to_the_user_who_typed_them(store, store_dir, clock, iris) -> None:
     assert drafts.keep_draft(store, iris, "details", {"phone": "0160 123"})
     assert drafts.keep_draft(store, iris, "details", {"phone": "0160 1234"})
-    assert drafts.my_drafts(store) == {(iris, "details"): {"phone": "0160 1234"}}
+    assert drafts.draft_for(store, iris, "details") == {"phone": "0160 1234"}
     access.add_member(
         store, name="Bea Moss", profession="Nurse", passphrase="bea's own passphrase", kdf_cost=FAST
     )
@@ -276,8 +280,8 @@ def test_drafts_belong_to_the_user_who_typed_them(store, store_dir, clock, iris)
     with lifecycle.open_store(
         store_dir, user="Bea Moss", passphrase="bea's own passphrase", clock=clock
     ) as bea:
-        assert drafts.my_drafts(bea) == {}
+        assert drafts.draft_for(bea, iris, "details") is None
     drafts.drop_draft(store, iris, "details")
-    assert drafts.my_drafts(store) == {}
+    assert drafts.draft_for(store, iris, "details") is None
     with store.session() as s:
         assert s.get(Patient, iris) is not None
