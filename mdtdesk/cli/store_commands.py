@@ -29,7 +29,7 @@ def unlock(args: argparse.Namespace) -> OpenStore:
     return lifecycle.open_store(args.store, user=user, passphrase=secret, clock=SystemClock())
 
 
-def _print_recovery_key(key: str) -> None:
+def print_recovery_key(key: str) -> None:
     print("\nRecovery key (shown only now: write it down and keep it somewhere safe;")
     print("it opens the store if every passphrase is forgotten):\n")
     print(f"    {key}\n")
@@ -51,7 +51,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     )
     created.store.close()
     print(f"Created a store for {args.practice_name} ({args.practice.upper()}) in {args.store}.")
-    _print_recovery_key(created.recovery_key)
+    print_recovery_key(created.recovery_key)
     return 0
 
 
@@ -81,7 +81,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"User: {user}")
     if not given:
         print(f"Passphrase: {DEMO_PASSPHRASE}")
-    _print_recovery_key(created.recovery_key)
+    print_recovery_key(created.recovery_key)
     return 0
 
 

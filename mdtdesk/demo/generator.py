@@ -231,9 +231,18 @@ def _meetings(b: _Builder, patient_ids: list[str], staff: list[str]) -> None:
 
 
 def populate(
-    store: OpenStore, *, patients: int, seed: int, progress: Progress | None = None
+    store: OpenStore,
+    *,
+    patients: int,
+    seed: int,
+    progress: Progress | None = None,
+    first_number: int | None = None,
 ) -> DemoSummary:
-    """Add demo staff, patients and their history to an open (normally new) store."""
+    """Add demo staff, patients and their history to an open (normally new) store.
+
+    `first_number` places the synthetic NHS numbers, so several demo practices can be
+    given caseloads that do not overlap.
+    """
     rng = random.Random(seed)
     b = _Builder(rng, today(store.clock))
     with store.session() as s:
@@ -245,7 +254,8 @@ def populate(
         for n, p, o in names.STAFF
     ]
     coordinators = staff[2:]
-    numbers = nhs_number.synthetic_numbers(start=rng.randint(0, 1000))
+    start = rng.randint(0, 1000) if first_number is None else first_number
+    numbers = nhs_number.synthetic_numbers(start=start)
     patient_ids = []
     for i in range(patients):
         patient_ids.append(_patient(b, next(numbers), staff, coordinators))

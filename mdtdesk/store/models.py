@@ -31,6 +31,15 @@ class Record(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     node_id: Mapped[str] = mapped_column(String(36))
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Sync bookkeeping, stamped by the write path (see hlc.py and writes.py): per-field
+    # clocks, the local change number of the last change, the peer whose file made the
+    # row what it is (so it is not sent back), the practice a hub keeps the row for,
+    # and who made the newest change.
+    clocks: Mapped[str] = mapped_column(Text, default="{}")
+    sync_seq: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    sync_from: Mapped[str | None] = mapped_column(String(36))
+    home: Mapped[str | None] = mapped_column(String(10))
+    updated_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class StoreMeta(Base):
@@ -200,6 +209,15 @@ class HospitalEvent(Record):
     reason: Mapped[str | None] = mapped_column(Text)
 
 
+class PatientRedirect(Record):
+    """A patient id merged into another at the hub: references to it resolve onwards."""
+
+    __tablename__ = "patient_redirect"
+
+    from_patient_id: Mapped[str] = mapped_column(String(36), index=True)
+    to_patient_id: Mapped[str] = mapped_column(String(36))
+
+
 class AuditEvent(Base):
     """One row of the append-only, hash-chained audit log (see audit.py)."""
 
@@ -254,4 +272,10 @@ RECORD_MODELS: tuple[type[Record], ...] = (
     Action,
     ContactLogEntry,
     HospitalEvent,
+    PatientRedirect,
+)
+
+# Fields that are never exchanged as values: sync bookkeeping and local stamps.
+SYNC_META = frozenset(
+    {"id", "created_at", "updated_at", "node_id", "clocks", "sync_seq", "sync_from", "home"}
 )

@@ -1,8 +1,10 @@
 """The one write path: every change to the store passes through here.
 
 Sessions made by the store carry the acting user, this device's node id and a clock.
-At each flush the write path stamps ids, times and the node on every record, turns
-record changes into audit rows and chains them. Hard deletes are refused (records
+At each flush the write path stamps ids, times and the node on every record, gives
+every changed field a hybrid logical clock and the record this transaction's change
+number (what sync exports are chosen by), turns record changes into audit rows and
+chains them. Hard deletes are refused (records
 are tombstoned), and bulk ORM statements are refused unless they come through
 `bulk_insert`, so neither sync change capture nor the audit log can be skipped.
 """
@@ -12,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from mdtdesk.store import audit
+from mdtdesk.store import audit, hlc
 from mdtdesk.store.ids import new_id
-from mdtdesk.store.models import AuditEvent, Record, StoreMeta
+from mdtdesk.store.models import SYNC_META, AuditEvent, Record, StoreMeta
+from mdtdesk.store.sync_tables import SYNC_TABLES
 
 _BULK_OPTION = "mdtdesk_write_path"
 
@@ -37,10 +40,53 @@ def install(factory: sessionmaker[Session]) -> None:
 def _drop_queue(session: Session, previous_transaction: Any) -> None:
     session.info.pop("audit_queue", None)
     session.info.pop("audit_head", None)
+    session.info.pop("change", None)
 
 
 def _forget_head(session: Session) -> None:
     session.info.pop("audit_head", None)
+    session.info.pop("change", None)
+
+
+def _meta(session: Session, key: str, value: str) -> None:
+    done = session.execute(update(StoreMeta).where(StoreMeta.key == key).values(value=value))
+    if getattr(done, "rowcount", 1) == 0:
+        session.execute(insert(StoreMeta).values(key=key, value=value))
+
+
+def change_stamp(session: Session) -> tuple[int, str]:
+    """This transaction's (change number, clock): one of each per transaction.
+
+    The first call in a transaction takes the next change number and ticks the store's
+    hybrid logical clock; both are kept in store_meta, in the same transaction.
+    """
+    stamp: tuple[int, str] | None = session.info.get("change")
+    if stamp is not None:
+        return stamp
+    with session.no_autoflush:
+        meta = dict(
+            session.execute(
+                select(StoreMeta.key, StoreMeta.value).where(
+                    StoreMeta.key.in_(("change_seq", "hlc"))
+                )
+            ).all()
+        )
+    seq = int(meta.get("change_seq", "0")) + 1
+    now_ms = int(session.info["clock"].now().timestamp() * 1000)
+    clock = hlc.tick(meta.get("hlc"), now_ms, session.info["node_id"])
+    _meta(session, "change_seq", str(seq))
+    _meta(session, "hlc", clock)
+    session.info["change"] = (seq, clock)
+    return seq, clock
+
+
+def observe_clock(session: Session, seen: str) -> None:
+    """Move this store's clock past `seen` (a clock read from a sync file)."""
+    seq, clock = change_stamp(session)
+    newest = max(clock, seen)
+    if newest != clock:
+        _meta(session, "hlc", newest)
+        session.info["change"] = (seq, newest)
 
 
 def _before_commit(session: Session) -> None:
@@ -51,9 +97,10 @@ def _before_commit(session: Session) -> None:
 
 def _changed_fields(obj: Record) -> list[str]:
     state = inspect(obj)
-    skip = {"updated_at", "node_id"}
     return sorted(
-        attr.key for attr in state.attrs if attr.key not in skip and attr.history.has_changes()
+        attr.key
+        for attr in state.attrs
+        if attr.key not in SYNC_META and attr.key != "updated_by" and attr.history.has_changes()
     )
 
 
@@ -67,10 +114,12 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
             raise WritePathError(
                 f"{type(obj).__name__} rows are never deleted: set deleted=True (a tombstone)"
             )
+    who: str = session.info["actor"].name
     for obj in list(session.new):
         if isinstance(obj, AuditEvent) and not obj.chained:
             raise WritePathError("audit rows are added with audit.log(), never directly")
         if isinstance(obj, Record):
+            seq, clock = change_stamp(session)
             if obj.id is None:
                 obj.id = new_id()
             obj.created_at = now
@@ -78,6 +127,8 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
             obj.node_id = node_id
             if obj.deleted is None:
                 obj.deleted = False
+            obj.clocks = hlc.Clocks(clock).dumps()
+            obj.sync_seq, obj.sync_from, obj.updated_by = seq, None, who
             audit.log(session, "create", entity=obj.__tablename__, record_id=obj.id)
     for obj in list(session.dirty):
         if isinstance(obj, AuditEvent):
@@ -85,6 +136,13 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
         if not isinstance(obj, Record) or not session.is_modified(obj):
             continue
         fields = _changed_fields(obj)
+        if not fields:
+            continue
+        seq, clock = change_stamp(session)
+        clocks = hlc.Clocks.loads(obj.clocks)
+        clocks.wrote(fields, clock, node_id)
+        obj.clocks = clocks.dumps()
+        obj.sync_seq, obj.sync_from, obj.updated_by = seq, None, who
         obj.updated_at = now
         obj.node_id = node_id
         action = "delete" if "deleted" in fields and obj.deleted else "update"
@@ -97,7 +155,7 @@ def _guard_bulk(state: ORMExecuteState) -> None:
         return
     if state.is_insert or state.is_update or state.is_delete:
         targets = {m.class_ for m in state.all_mappers}
-        if targets <= {StoreMeta}:
+        if targets <= {StoreMeta, *SYNC_TABLES}:
             return
         raise WritePathError("bulk statements must go through writes.bulk_insert")
 
@@ -116,6 +174,9 @@ def bulk_insert(
         return []
     now = session.info["clock"].now()
     node_id: str = session.info["node_id"]
+    seq, clock = change_stamp(session)
+    clocks = hlc.Clocks(clock).dumps()
+    who: str = session.info["actor"].name
     stamped: list[dict[str, Any]] = []
     for row in rows:
         full = dict(row)
@@ -124,7 +185,26 @@ def bulk_insert(
         full["updated_at"] = now
         full["node_id"] = node_id
         full.setdefault("deleted", False)
+        full.update(clocks=clocks, sync_seq=seq, sync_from=None, updated_by=who)
         stamped.append(full)
     session.execute(insert(model).execution_options(**{_BULK_OPTION: True}), stamped)
     audit.log(session, "create", entity=model.__tablename__, count=len(stamped), **audit_detail)
     return [r["id"] for r in stamped]
+
+
+def apply_merged(
+    session: Session,
+    model: type[Record],
+    inserts: Sequence[dict[str, Any]],
+    updates: Sequence[dict[str, Any]],
+) -> None:
+    """Write records merged in from a sync file.
+
+    The merge has already given each row its clocks and this transaction's change
+    number (`change_stamp`); the import's own audit row says what came in.
+    """
+    options = {_BULK_OPTION: True}
+    if inserts:
+        session.execute(insert(model).execution_options(**options), inserts)
+    if updates:
+        session.execute(update(model).execution_options(**options), updates)

@@ -1,0 +1,1 @@
+"""Sync with a locality hub by file: enrolment, export, import, merge, queues."""
