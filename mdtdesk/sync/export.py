@@ -27,6 +27,7 @@ from mdtdesk.sync import consent, fileformat, keys
 from mdtdesk.sync.wire import ORDER, SPECS, TableSpec
 
 Progress = Callable[[int, int], None]
+_POLICY = "*policy"
 AUDIT_FIELDS = (
     "seq",
     "id",
@@ -72,6 +73,10 @@ class _Plan:
     counts: dict[str, int] = field(default_factory=dict)
     withheld: dict[str, int] = field(default_factory=dict)
     audit_rows: int = 0
+
+
+def _still_withheld(withheld: dict[str, object]) -> int:
+    return sum(1 for k, v in withheld.items() if k != _POLICY and v == 0)
 
 
 def hub_peer(session: Session) -> SyncPeer:
@@ -142,9 +147,14 @@ def _lines(session: Session, plan: _Plan, progress: Progress | None) -> Iterator
             ).scalars()
         )
         before = json.loads(plan.peer.withheld or "{}")
+        sent_policy = before.pop(_POLICY, None)
         released = {pid for pid in before if pid not in declined}
         plan.withheld = {pid: v for pid, v in before.items() if pid in declined}
         plan.withheld.update({pid: plan.change_to for pid in released})
+        plan.withheld[_POLICY] = sorted(allowed)
+        if sent_policy is not None and not set(sent_policy) >= allowed:
+            # More may go now than when these were sent: send them again, as allowed now.
+            released |= declined
     done = 0
     for name in ORDER:
         spec = SPECS[name]
@@ -259,7 +269,7 @@ def _export(
             summary = {
                 "records": sum(plan.counts.values()),
                 "audit_rows": plan.audit_rows,
-                "withheld": sum(1 for v in plan.withheld.values() if v == 0),
+                "withheld": _still_withheld(plan.withheld),
             }
             s.add(
                 SyncFile(
@@ -295,7 +305,7 @@ def _export(
         records=sum(plan.counts.values()),
         counts=dict(plan.counts),
         audit_rows=plan.audit_rows,
-        withheld=sum(1 for v in plan.withheld.values() if v == 0),
+        withheld=_still_withheld(plan.withheld),
         changes=(peer.acked_changes, change_to),
         file_hash=written.file_hash,
         size=written.size,

@@ -375,6 +375,10 @@ def _advance(peer: SyncPeer, checked: _Checked, digest: str, store: OpenStore) -
     withheld = json.loads(peer.withheld or "{}")
     # A patient sent in full after consent changed stays listed until that file is
     # acknowledged, so a lost file does not lose the release.
-    kept = {k: v for k, v in withheld.items() if v == 0 or v > peer.acked_changes}
+    kept = {
+        k: v
+        for k, v in withheld.items()
+        if not isinstance(v, int) or v == 0 or v > peer.acked_changes
+    }
     if kept != withheld:
         peer.withheld = json.dumps(kept, sort_keys=True)
