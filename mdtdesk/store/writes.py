@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select, update
+from sqlalchemy import Table, bindparam, event, insert, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from mdtdesk.store import audit, hlc
@@ -201,10 +201,15 @@ def apply_merged(
     """Write records merged in from a sync file.
 
     The merge has already given each row its clocks and this transaction's change
-    number (`change_stamp`); the import's own audit row says what came in.
+    number (`change_stamp`); the import's own audit row says what came in. Rows go
+    straight to the connection as one executemany per kind: a hub merges millions.
     """
-    options = {_BULK_OPTION: True}
+    table = model.__table__
+    assert isinstance(table, Table)
+    connection = session.connection()
     if inserts:
-        session.execute(insert(model).execution_options(**options), inserts)
+        connection.execute(table.insert(), inserts)
     if updates:
-        session.execute(update(model).execution_options(**options), updates)
+        # SET takes every other key of the rows; the id goes under another name.
+        keyed = [{("_id" if k == "id" else k): v for k, v in row.items()} for row in updates]
+        connection.execute(update(table).where(table.c.id == bindparam("_id")), keyed)

@@ -71,11 +71,11 @@ class _Plan:
     minimise: bool
     change_to: int
     counts: dict[str, int] = field(default_factory=dict)
-    withheld: dict[str, int] = field(default_factory=dict)
+    withheld: dict[str, Any] = field(default_factory=dict)
     audit_rows: int = 0
 
 
-def _still_withheld(withheld: dict[str, object]) -> int:
+def _still_withheld(withheld: dict[str, Any]) -> int:
     return sum(1 for k, v in withheld.items() if k != _POLICY and v == 0)
 
 

@@ -6,6 +6,7 @@ refused file can be mended in one go rather than one error at a time.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +19,31 @@ from mdtdesk.store import hlc
 from mdtdesk.sync.wire import SPECS, BadValue, TableSpec, utc_time
 
 AUDIT_TABLE = "audit_event"
+_WITHHELD_ENTRY = f"{hlc.WITHHELD}|{hlc.WITHHELD}"
+_CLOCK = r"\d{15}\.\d{6}\.[^|.]{1,36}"
+_ENTRY = re.compile(rf"(?:{_CLOCK}\|(?:{_CLOCK})?|\|)")
+_CREATED = re.compile(_CLOCK)
+
+
+def _check_clocks(raw: Any, spec: TableSpec) -> str | None:
+    """The newest clock in a record's clocks, or None when they are not valid."""
+    if not isinstance(raw, dict):
+        return None
+    created = raw.get("*")
+    if not isinstance(created, str) or not _CREATED.fullmatch(created):
+        return None
+    newest = created
+    for name, entry in raw.items():
+        if name == "*":
+            continue
+        if name not in spec.field_set or not isinstance(entry, str) or not _ENTRY.fullmatch(entry):
+            return None
+        clock = entry[: entry.index("|")]
+        if clock > newest:
+            newest = clock
+    return newest
+
+
 _MAX_PROBLEMS = 1000
 
 
@@ -28,7 +54,15 @@ class Row:
     created_at: datetime
     updated_by: str | None
     values: list[Any]
-    clocks: hlc.Clocks
+    clocks_raw: dict[str, str]
+    newest: str
+
+    @property
+    def clocks(self) -> hlc.Clocks:
+        return hlc.Clocks.from_raw(self.clocks_raw)
+
+    def clocks_text(self) -> str:
+        return json.dumps(self.clocks_raw, separators=(",", ":"), sort_keys=True)
 
 
 @dataclass
@@ -120,25 +154,20 @@ class Collector:
         if by is not None and not (isinstance(by, str) and len(by) <= 200):
             self.problem(f"{where}, updated_by: is not a name")
             return
-        try:
-            clocks = hlc.Clocks.from_raw(item[-1])
-        except ValueError as exc:
-            self.problem(f"{where}, clocks: {exc}")
-            return
-        bad = [c for c in clocks.all_clocks() if not hlc.looks_valid(c)]
-        bad += [b.base for b in clocks.fields.values() if not hlc.looks_valid(b.base)]
-        if not clocks.created or bad or not set(clocks.fields) <= set(spec.fields):
+        raw = item[-1]
+        newest = _check_clocks(raw, spec)
+        if newest is None:
             self.problem(f"{where}, clocks: not valid clocks")
             return
         for name in self.missing:
-            clocks.fields[name] = hlc.FieldClock(hlc.WITHHELD, hlc.WITHHELD)
+            raw[name] = _WITHHELD_ENTRY
         values: list[Any] = []
         ok = True
         for i, name in enumerate(spec.fields):
             position = self.positions[i]
             value = None if position < 0 else item[3 + position]
             if value is None:
-                if spec.required[i] and clocks.of(name).clock != hlc.WITHHELD:
+                if spec.required[i] and raw.get(name, raw["*"]) != _WITHHELD_ENTRY:
                     self.problem(f"{where}, {name}: is empty")
                     ok = False
                 values.append(None)
@@ -149,11 +178,10 @@ class Collector:
                 self.problem(f"{where}, {name}: {exc}")
                 ok = False
         if ok:
-            newest = clocks.newest()
             if newest > self.payload.newest_clock:
                 self.payload.newest_clock = newest
             self.payload.tables[spec.name].append(
-                Row(self.line, record_id, created, by, values, clocks)
+                Row(self.line, record_id, created, by, values, raw, newest)
             )
 
 

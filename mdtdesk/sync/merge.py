@@ -59,8 +59,8 @@ def _new_row(spec: TableSpec, row: Row, ctx: Context) -> dict[str, Any]:
         "id": row.id,
         "created_at": row.created_at,
         "updated_at": ctx.now,
-        "node_id": hlc.node_of(row.clocks.newest()),
-        "clocks": row.clocks.dumps(),
+        "node_id": hlc.node_of(row.newest),
+        "clocks": row.clocks_text(),
         "sync_seq": ctx.change_seq,
         "sync_from": ctx.sender,
         "home": ctx.home,
@@ -144,7 +144,7 @@ def _merge_existing(
             deleter, editor = (
                 (row.updated_by, local_by) if they_deleted else (local_by, row.updated_by)
             )
-            edit_clock = local_newest if they_deleted else incoming.newest()
+            edit_clock = local_newest if they_deleted else row.newest
             opened.append(
                 _conflict(
                     spec,
@@ -167,7 +167,7 @@ def _merge_existing(
         sync_from=ctx.sender if as_sent else None,
         updated_at=ctx.now,
         node_id=hlc.node_of(newest),
-        updated_by=row.updated_by if incoming.newest() > local_newest else local_by,
+        updated_by=row.updated_by if row.newest > local_newest else local_by,
     )
     return out
 

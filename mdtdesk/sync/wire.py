@@ -156,6 +156,10 @@ class TableSpec:
     defaults: tuple[Any, ...]
     references: dict[str, str]
 
+    @property
+    def field_set(self) -> frozenset[str]:
+        return _FIELD_SETS[self.name]
+
     def dump(self, values: tuple[Any, ...]) -> list[Any]:
         return [_dump(v) for v in values]
 
@@ -183,5 +187,6 @@ def _spec(model: type[Record]) -> TableSpec:
 
 
 SPECS: dict[str, TableSpec] = {m.__tablename__: _spec(m) for m in RECORD_MODELS}
+_FIELD_SETS = {name: frozenset(spec.fields) for name, spec in SPECS.items()}
 # Parents before children, so references resolve as rows are written.
 ORDER: tuple[str, ...] = tuple(m.__tablename__ for m in RECORD_MODELS)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.practice_name = ""
         self.setWindowTitle("mdtdesk")
         self.resize(1280, 800)
+        self.setAcceptDrops(True)
 
         self.stack = QStackedWidget()
         self.unlock = UnlockPanel(folder, users, clock, worker, kdf_cost)
@@ -145,6 +146,9 @@ class MainWindow(QMainWindow):
         self.close_record_action = act("&Close record", "Ctrl+W", self._close_record)
         self.lock_action = act("&Lock", "Ctrl+L", self.lock)
         self.prefs_action = act("&Preferences…", "Ctrl+,", self._preferences)
+        self.sync_action = act("Show &sync", "Ctrl+Shift+S", self._show_sync)
+        self.sync_export_action = act("E&xport sync file…", "Ctrl+E", self._sync_export)
+        self.sync_import_action = act("&Import sync files…", "Ctrl+Shift+I", self._sync_import)
         self.quit_action = act("&Quit", QKeySequence.StandardKey.Quit, self.close)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.import_action)
@@ -156,7 +160,14 @@ class MainWindow(QMainWindow):
         patient_menu.addAction(self.find_action)
         patient_menu.addAction(self.referral_action)
         patient_menu.addAction(self.close_record_action)
+        sync_menu = self.menuBar().addMenu("&Sync")
+        sync_menu.addAction(self.sync_action)
+        sync_menu.addAction(self.sync_export_action)
+        sync_menu.addAction(self.sync_import_action)
         self.unlocked_only = (
+            self.sync_action,
+            self.sync_export_action,
+            self.sync_import_action,
             self.find_action,
             self.referral_action,
             self.import_action,
@@ -179,6 +190,38 @@ class MainWindow(QMainWindow):
     def _close_record(self) -> None:
         if self.workspace is not None:
             self.workspace.close_current()
+
+    def _show_sync(self) -> None:
+        if self.workspace is not None:
+            self.workspace.show_sync()
+
+    def _sync_export(self) -> None:
+        if self.workspace is not None:
+            self.workspace.show_sync()
+            self.workspace.sync.export()
+
+    def _sync_import(self) -> None:
+        if self.workspace is not None:
+            self.workspace.show_sync()
+            self.workspace.sync.choose_imports()
+
+    # -- dropping sync files on the window -----------------------------------------------
+    def _dropped_sync_files(self, event: QDropEvent | QDragEnterEvent) -> list[Path]:
+        if self.workspace is None or not event.mimeData().hasUrls():
+            return []
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        return [p for p in paths if p.suffix == ".mdtsync"]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if self._dropped_sync_files(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = self._dropped_sync_files(event)
+        if paths and self.workspace is not None:
+            event.acceptProposedAction()
+            self.workspace.show_sync()
+            self.workspace.sync.import_files(paths)
 
     def _preferences(self) -> None:
         dialog = PreferencesDialog(self.prefs, self)
@@ -206,7 +249,8 @@ class MainWindow(QMainWindow):
         practice = store.practice()
         self.practice_name = f"{practice.name} ({practice.ods_code})"
         self.setWindowTitle(f"mdtdesk — {practice.name}")
-        self.workspace = Workspace(store, self.worker)
+        self.workspace = Workspace(store, self.worker, self.sync_label.setText)
+        self.workspace.sync.status_read.connect(self.sync_label.setText)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
         state = self.last_state

@@ -1,4 +1,4 @@
-"""What an unlocked user works in: the caseload tab and one tab per open record.
+"""What an unlocked user works in: the caseload and sync tabs and one tab per open record.
 
 Made on unlock and destroyed on lock, so nothing of a patient outlives the lock in a
 widget or a model; where the user was is kept as a WorkspaceState of ids and choices.
@@ -6,6 +6,7 @@ widget or a model; where the user was is kept as a WorkspaceState of ids and cho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtWidgets import QDialog, QTabBar, QTabWidget, QVBoxLayout, QWidget
@@ -15,6 +16,7 @@ from mdtdesk.ui.caseload_view import CaseloadState, CaseloadView
 from mdtdesk.ui.import_dialog import ImportDialog
 from mdtdesk.ui.patient_view import PatientView
 from mdtdesk.ui.referral_dialog import ReferralDialog
+from mdtdesk.ui.sync_view import SyncView
 from mdtdesk.ui.worker import StoreWorker
 
 
@@ -28,7 +30,13 @@ class WorkspaceState:
 
 
 class Workspace(QWidget):
-    def __init__(self, store: OpenStore, worker: StoreWorker, parent: QWidget | None = None):
+    def __init__(
+        self,
+        store: OpenStore,
+        worker: StoreWorker,
+        on_synced: Callable[[str], None] = lambda _text: None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.store = store
         self.worker = worker
@@ -42,6 +50,10 @@ class Workspace(QWidget):
         self.tabs.setAccessibleName("Open records")
         self.tabs.addTab(self.caseload, "Caseload")
         self.tabs.tabBar().setTabButton(0, QTabBar.ButtonPosition.RightSide, None)
+        self.sync = SyncView(store, worker, self._synced)
+        self.on_synced = on_synced
+        self.tabs.addTab(self.sync, "Sync")
+        self.tabs.tabBar().setTabButton(1, QTabBar.ButtonPosition.RightSide, None)
         self.tabs.tabCloseRequested.connect(self.close_tab)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -67,6 +79,14 @@ class Workspace(QWidget):
         self.tabs.setCurrentIndex(index)
         view.load()
         return view
+
+    def _synced(self) -> None:
+        """A sync file went in or out: records may have changed under open screens."""
+        self.caseload.reload()
+        self.on_synced(self.sync.last_sync_text())
+
+    def show_sync(self) -> None:
+        self.tabs.setCurrentWidget(self.sync)
 
     def _retitle(self, view: PatientView, title: str) -> None:
         index = self.tabs.indexOf(view)
@@ -145,5 +165,6 @@ class Workspace(QWidget):
         for view in self.patient_views():
             view.clear()
         self.caseload.clear()
+        self.sync.clear()
         while self.tabs.count() > 1:
             self.tabs.removeTab(1)
