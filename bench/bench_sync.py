@@ -14,7 +14,6 @@ Growth is shown at 1x, 4x and 16x (62, 250 and 1,000 patients per practice).
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -111,7 +110,10 @@ def merge_child(hub_dir: str, files: list[str]) -> None:
     records = sum(import_file(store, Path(f)).added for f in files)
     elapsed = time.perf_counter() - start
     store.close()
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM is this process image's own peak; ru_maxrss can carry the parent's peak
+    # over fork and exec.
+    status = Path("/proc/self/status").read_text()
+    rss_mb = int(status.split("VmHWM:")[1].split()[0]) / 1024
     print(json.dumps({"seconds": elapsed, "records": records, "rss_mb": rss_mb}))
 
 
@@ -163,8 +165,10 @@ def hub_merge(tmp: Path, patients: int) -> dict[str, float]:
 
 
 def main() -> None:
-    print(f"{'patients':>8} {'records':>8} {'full s':>7} {'incr ms':>8} | "
-          f"{'merge 30 s':>10} {'records':>9} {'floor s':>8} {'ratio':>6} {'RSS MB':>7}")  # fmt: skip
+    print(
+        f"{'patients':>8} {'records':>8} {'full s':>7} {'incr ms':>8} | "
+        f"{'merge 30 s':>10} {'records':>9} {'floor s':>8} {'ratio':>6} {'RSS MB':>7}"
+    )
     results = {}
     for patients in SCALES:
         with tempfile.TemporaryDirectory() as tmp:

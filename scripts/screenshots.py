@@ -14,11 +14,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
+from sqlalchemy import select
 
 from mdtdesk.clock import SystemClock
+from mdtdesk.demo.generator import populate
 from mdtdesk.store import lifecycle
 from mdtdesk.store.keyfile import KdfCost
 from mdtdesk.store.layout import StorePaths
+from mdtdesk.store.models import Patient, StaffMember
+from mdtdesk.sync import enrol
+from mdtdesk.sync.export import export_for_hub, export_for_practice
+from mdtdesk.sync.hub import create_hub
+from mdtdesk.sync.importing import import_file
 from mdtdesk.ui.first_run import FirstRunWizard
 from mdtdesk.ui.main_window import MainWindow
 from mdtdesk.ui.patient_view import PatientView
@@ -102,6 +109,68 @@ def main() -> None:
         settle(app, worker)
         save(wizard, "first-run-passphrase.png")
         wizard.close()
+        sync_screens(app, worker, Path(tmp), clock, cost)
+
+
+def sync_screens(
+    app: QApplication, worker: StoreWorker, tmp: Path, clock: SystemClock, cost: KdfCost
+) -> None:
+    """A practice and its hub, one file each way, a conflict and a duplicate."""
+    phrase, user = "screenshot stores only", "Dr Priya Raman"
+    hub = create_hub(tmp / "hub", name="Broadland Locality Hub", user=user,
+                     profession="Care coordinator", passphrase=phrase, clock=clock,
+                     kdf_cost=cost).store  # fmt: skip
+    practice = lifecycle.create_store(
+        tmp / "practice", ods_code="D82044", practice_name="Aylsham Road Surgery", user=user,
+        profession="GP", passphrase=phrase, clock=clock, kdf_cost=cost,
+    ).store  # fmt: skip
+    populate(practice, patients=60, seed=5)
+    enrol.import_enrolment(practice, enrol.own_enrolment(hub))
+    enrol.import_enrolment(hub, enrol.own_enrolment(practice))
+    import_file(hub, export_for_hub(practice, tmp / "D82044-1.mdtsync").path)
+    with practice.session() as s, s.begin():
+        p = s.execute(select(Patient).where(Patient.consent_status == "given")).scalars().first()
+        staff = list(s.execute(select(StaffMember.id)).scalars())
+        p.caseload_status = "stepped_down"
+        s.add(
+            Patient(
+                nhs_number=p.nhs_number,
+                family_name=p.family_name,
+                given_name=p.given_name,
+                date_of_birth=p.date_of_birth,
+                sex=p.sex,
+                consent_status="given",
+            )
+        )
+        pid = p.id
+    with hub.session() as s, s.begin():
+        s.get(Patient, pid).caseload_status = "active"
+        s.get(Patient, pid).named_coordinator_id = staff[3]
+    import_file(hub, export_for_hub(practice, tmp / "D82044-2.mdtsync").path)
+    update = export_for_practice(hub, "D82044", tmp / "hub-to-D82044-1.mdtsync")
+    hub.close()
+    practice.close()
+
+    for folder, shots in ((tmp / "practice", ("sync-practice.png",)),
+                          (tmp / "hub", ("sync-hub-conflicts.png", "sync-hub-duplicates.png",
+                                         "sync-hub-practices.png"))):  # fmt: skip
+        settings = QSettings(str(tmp / f"{folder.name}.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(folder, [user], clock, worker, cost, settings, user)
+        window.show()
+        window.enter(lifecycle.open_store(folder, user=user, passphrase=phrase, clock=clock))
+        settle(app, worker)
+        sync = window.workspace.sync
+        window.workspace.show_sync()
+        if folder.name == "practice":
+            sync.import_files([update.path])
+            settle(app, worker)
+        settle(app, worker)
+        for page, name in enumerate(shots, start=1 if folder.name == "hub" else 0):
+            sync.pages.setCurrentIndex(page)
+            settle(app, worker)
+            save(window, name)
+        window.close()
+        settle(app, worker)
 
 
 if __name__ == "__main__":

@@ -11,11 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from mdtdesk.nhs_number import format_nhs
 from mdtdesk.store import audit
 from mdtdesk.store.errors import StoreError
+from mdtdesk.store.models import Patient, StaffMember
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.sync_tables import SyncConflict
+from mdtdesk.store.vocab import CASELOAD_STATUS, CONSENT
 from mdtdesk.sync.wire import SPECS, BadValue
 
 
@@ -90,3 +94,44 @@ def resolve(store: OpenStore, conflict_id: str, choice: str, edited: str | None 
             choice=choice,
         )
     return Resolved(conflict_id, value, changed)
+
+
+@dataclass(frozen=True)
+class Labels:
+    """How a person reads a conflict: whose record, and the two values in words."""
+
+    record: str
+    kept: str
+    other: str
+
+
+def _words(session: Session, field: str, raw_text: str, kind: str) -> str:
+    value = json.loads(raw_text)
+    if kind == "delete":
+        return "Deleted" if value else "Kept, and edited"
+    if value is None:
+        return "(empty)"
+    if field.endswith("_id"):
+        staff = session.get(StaffMember, value)
+        return staff.name if staff is not None else f"unknown person ({value[:8]})"
+    vocab = {"caseload_status": CASELOAD_STATUS, "consent_status": CONSENT}.get(field)
+    return vocab.get(value, value) if vocab else str(value)
+
+
+def labels(store: OpenStore, items: list[SyncConflict]) -> dict[str, Labels]:
+    out: dict[str, Labels] = {}
+    with store.session() as s:
+        for item in items:
+            patient = s.get(Patient, item.patient_id) if item.patient_id else None
+            record = item.entity.replace("_", " ")
+            if patient is not None:
+                number = format_nhs(patient.nhs_number)
+                record = f"{patient.family_name.upper()}, {patient.given_name} ({number})"
+                if item.entity != "patient":
+                    record += f": {item.entity.replace('_', ' ')}"
+            out[item.id] = Labels(
+                record,
+                _words(s, item.field, item.kept_value, item.kind),
+                _words(s, item.field, item.other_value, item.kind),
+            )
+    return out

@@ -3,7 +3,6 @@ duplicate patients (choose the record to keep; the others redirect to it)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
@@ -39,13 +38,6 @@ FIELD_NAMES = {
 }
 
 
-def _value(text: str, kind: str) -> str:
-    value = json.loads(text)
-    if kind == "delete":
-        return "Deleted" if value else "Kept and edited"
-    return "(empty)" if value is None else str(value)
-
-
 def _when(clock: str) -> str:
     from datetime import UTC, datetime
 
@@ -59,12 +51,13 @@ class ConflictQueue(QWidget):
     def __init__(self, store: OpenStore, worker: StoreWorker, changed: Callable[[], None]) -> None:
         super().__init__()
         self.store, self.worker, self.changed = store, worker, changed
+        self.labels: dict[str, conflicts.Labels] = {}
         self.model: RowsModel[SyncConflict] = RowsModel(
             [
-                ("Record", lambda c: f"{c.entity.replace('_', ' ')} {c.record_id[:8]}"),
+                ("Record", lambda c: self._label(c).record),
                 ("Field", lambda c: FIELD_NAMES.get(c.field, c.field)),
-                ("Applied", lambda c: _value(c.kept_value, c.kind)),
-                ("Set aside", lambda c: _value(c.other_value, c.kind)),
+                ("Applied", lambda c: self._label(c).kept),
+                ("Set aside", lambda c: self._label(c).other),
                 ("Opened", lambda c: c.opened_at.astimezone().strftime("%d %b %Y %H:%M")),
             ]
         )
@@ -104,11 +97,20 @@ class ConflictQueue(QWidget):
         layout.addWidget(self.problem)
         self._show()
 
+    def _label(self, item: SyncConflict) -> conflicts.Labels:
+        return self.labels.get(item.id) or conflicts.Labels(item.record_id, "", "")
+
     def reload(self) -> None:
         store = self.store
-        self.worker.submit(lambda: conflicts.open_conflicts(store), self._loaded, self._failed)
 
-    def _loaded(self, items: list[SyncConflict]) -> None:
+        def read() -> tuple[list[SyncConflict], dict[str, conflicts.Labels]]:
+            items = conflicts.open_conflicts(store)
+            return items, conflicts.labels(store, items)
+
+        self.worker.submit(read, self._loaded, self._failed)
+
+    def _loaded(self, value: tuple[list[SyncConflict], dict[str, conflicts.Labels]]) -> None:
+        items, self.labels = value
         self.model.set_rows(items)
         if items:
             self.table.selectRow(0)
@@ -129,12 +131,13 @@ class ConflictQueue(QWidget):
         self.edit_button.setEnabled(item is not None)
         if item is None:
             return
+        label = self._label(item)
         sides = (
-            (item.kept_value, item.kept_by, item.kept_from, item.kept_clock),
-            (item.other_value, item.other_by, item.other_from, item.other_clock),
+            (label.kept, item.kept_by, item.kept_from, item.kept_clock),
+            (label.other, item.other_by, item.other_from, item.other_clock),
         )
         for (value, who, _), (text, by, origin, clock) in zip(self.sides, sides, strict=True):
-            value.setText(_value(text, item.kind))
+            value.setText(text)
             who.setText(f"By {by}, {_when(clock)}, at {origin}")
 
     def _resolve(self, choice: str) -> None:

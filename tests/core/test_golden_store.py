@@ -37,3 +37,31 @@ def test_golden_store_opens_upgrades_and_checks(golden: Path, tmp_path: Path, cl
         assert check_store(store).ok
     recovery = (copy / "RECOVERY_KEY.txt").read_text().strip()
     lifecycle.open_with_recovery_key(copy, recovery, clock).close()
+
+
+@pytest.mark.parametrize("golden", STORES, ids=lambda p: p.name)
+def test_an_upgraded_golden_store_sends_everything_in_its_first_sync_file(
+    golden: Path, tmp_path: Path, clock
+) -> None:
+    from mdtdesk.store.models import RECORD_MODELS
+    from mdtdesk.sync.export import export_for_hub
+    from mdtdesk.sync.importing import import_file
+    from tests.sync_helpers import enrol_both, make_hub, state
+
+    copy = tmp_path / golden.name
+    shutil.copytree(golden, copy)
+    hub = make_hub(tmp_path / "hub", clock)
+    with lifecycle.open_store(
+        copy, user="Golden Admin", passphrase="golden store passphrase", clock=clock
+    ) as store:
+        enrol_both(hub, store)
+        with store.session() as s:
+            held = sum(len(s.execute(select(m.id)).all()) for m in RECORD_MODELS)
+            declined = len(
+                s.execute(select(Patient.id).where(Patient.consent_status == "declined")).all()
+            )
+        sent = export_for_hub(store, tmp_path / "first.mdtsync")
+        assert sent.records <= held and sent.records > held - 40 * max(declined, 1)
+        assert import_file(hub, sent.path).added == sent.records
+        assert len(state(hub)["patient"]) == 26
+    hub.close()
