@@ -95,7 +95,8 @@ def test_edit_and_save_with_a_validation_error_first(qtbot, demo_dir, make_windo
     qtbot.keyClicks(postcode, "NOWHERE")
     assert patient.dirty and patient.save_button.isEnabled()
     assert window.workspace is not None
-    assert window.workspace.tabs.tabText(1).endswith("•")
+    tabs = window.workspace.tabs
+    assert tabs.tabText(tabs.indexOf(patient)).endswith("•")
     qtbot.keyClick(patient, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     problem = patient.form.problems["postcode"]
     assert problem.isVisible() and "not a UK postcode" in problem.text()
