@@ -298,7 +298,6 @@ def _apply(
             peer_names=names,
             home=peer.ods_code if role == "hub" else None,
             now=store.clock.now(),
-            keep_conflicts=role == "hub",
         )
         merged, done = Merged(), 0
         for name in ORDER:

@@ -34,7 +34,6 @@ class Context:
     peer_names: dict[str, str]
     home: str | None
     now: datetime
-    keep_conflicts: bool
 
     def origin(self, clock: str) -> str:
         node = hlc.node_of(clock)
@@ -236,8 +235,7 @@ def merge_table(
         merged.updated += len(updates)
     conflicts = _not_seen_before(session, conflicts)
     merged.conflicts += len(conflicts)
-    if ctx.keep_conflicts:
-        session.add_all(conflicts)
+    session.add_all(conflicts)
     return conflicts
 
 

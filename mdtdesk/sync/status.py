@@ -62,11 +62,9 @@ def describe(report: dict[str, Any]) -> str:
             f"({p['last_file_out'] or 'never'}), gaps {gaps}, "
             f"audit {p['audit_rows']} rows {p['audit_head'][:12] or '-'}"
         )
-    if report["role"] == "hub":
-        lines.append(
-            f"Open conflicts: {report['open_conflicts']}; "
-            f"open duplicates: {report['open_duplicates']}"
-        )
+    lines.append(
+        f"Open conflicts: {report['open_conflicts']}; open duplicates: {report['open_duplicates']}"
+    )
     return "\n".join(lines)
 
 

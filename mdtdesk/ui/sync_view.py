@@ -189,15 +189,18 @@ class SyncView(QWidget):
         self.import_button.setEnabled(bool(peers))
         self.enrol_in.setText("Enrol a &practice…" if hub else "Enrol with the &hub…")
         self.enrol_in.setEnabled(hub or not peers)
-        if hub and self.pages.count() == 1:
+        if self.pages.count() == 1:
+            # A practice sees conflicts too: a hub change that crossed one made here may
+            # reach the practice first, and only the practice then holds both values.
             self.pages.addTab(self.conflicts, "Conflicts")
-            self.pages.addTab(self.duplicates, "Duplicates")
-            self.pages.addTab(self.peers, "Practices")
+            if hub:
+                self.pages.addTab(self.duplicates, "Duplicates")
+                self.pages.addTab(self.peers, "Practices")
+        self.pages.setTabText(1, f"Conflicts ({report['open_conflicts']})")
+        self.conflicts.reload()
         if hub:
             self.peers_model.set_rows(peers)
-            self.pages.setTabText(1, f"Conflicts ({report['open_conflicts']})")
             self.pages.setTabText(2, f"Duplicates ({report['open_duplicates']})")
-            self.conflicts.reload()
             self.duplicates.reload()
         self.heading.setText(self._heading(report))
         self.status_read.emit(self.last_sync_text())

@@ -194,6 +194,27 @@ def test_concurrent_coordinator_changes_open_a_conflict_and_its_resolution_syncs
     assert conflicts.open_conflicts(world.hub) == []
 
 
+def test_a_hub_change_reaching_the_practice_first_opens_the_conflict_there(
+    world: World,
+) -> None:
+    pid = a_patient(world.a)
+    at_practice, at_hub = staff_named_other_than(world.a, None)[:2]
+    with world.a.session() as s, s.begin():
+        s.get(Patient, pid).named_coordinator_id = at_practice  # type: ignore[union-attr]
+    with world.hub.session() as s, s.begin():
+        s.get(Patient, pid).named_coordinator_id = at_hub  # type: ignore[union-attr]
+    world.down(world.a)
+    items = conflicts.open_conflicts(world.a)
+    assert [(c.record_id, c.field) for c in items] == [(pid, "named_coordinator_id")]
+    assert {json.loads(items[0].kept_value), json.loads(items[0].other_value)} == {
+        at_practice, at_hub,
+    }  # fmt: skip
+    with world.a.session() as s:
+        words = conflicts.labels(world.a, items)[items[0].id]
+        names = {s.get(StaffMember, i).name for i in (at_practice, at_hub)}  # type: ignore[union-attr]
+    assert {words.kept, words.other} == names
+
+
 def test_an_edit_at_the_practice_after_seeing_the_hubs_value_is_not_a_conflict(
     world: World,
 ) -> None:
