@@ -155,6 +155,13 @@ class SyncView(QWidget):
         self.pages.addTab(self.history, "History")
         self.conflicts = ConflictQueue(store, worker, self.refresh)
         self.duplicates = DuplicateQueue(store, worker, self.refresh)
+        # Every page has a parent from the start (a parentless widget left to Python's
+        # garbage collector crashed PySide); the hub-only pages are hidden at a practice.
+        self.pages.addTab(self.conflicts, "Conflicts")
+        self.pages.addTab(self.duplicates, "Duplicates")
+        self.pages.addTab(self.peers, "Practices")
+        for page in (2, 3):
+            self.pages.setTabVisible(page, False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(buttons)
@@ -189,13 +196,10 @@ class SyncView(QWidget):
         self.import_button.setEnabled(bool(peers))
         self.enrol_in.setText("Enrol a &practice…" if hub else "Enrol with the &hub…")
         self.enrol_in.setEnabled(hub or not peers)
-        if self.pages.count() == 1:
-            # A practice sees conflicts too: a hub change that crossed one made here may
-            # reach the practice first, and only the practice then holds both values.
-            self.pages.addTab(self.conflicts, "Conflicts")
-            if hub:
-                self.pages.addTab(self.duplicates, "Duplicates")
-                self.pages.addTab(self.peers, "Practices")
+        # A practice sees conflicts too: a hub change that crossed one made here may
+        # reach the practice first, and only the practice then holds both values.
+        for page in (2, 3):
+            self.pages.setTabVisible(page, hub)
         self.pages.setTabText(1, f"Conflicts ({report['open_conflicts']})")
         self.conflicts.reload()
         if hub:
