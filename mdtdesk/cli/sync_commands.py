@@ -98,7 +98,10 @@ def _print_exported(result: Exported) -> None:
         f"(changes {result.changes[0] + 1} to {result.changes[1]})."
     )
     if result.withheld:
-        print(f"{result.withheld} patient(s) who declined sharing went with identity only.")
+        print(
+            f"{result.withheld} patient(s) who declined sharing went with only what the "
+            "consent policy allows (see sync consent-policy)."
+        )
 
 
 def _print_imported(result: Imported) -> None:
@@ -174,10 +177,12 @@ def _conflicts(store: OpenStore, args: argparse.Namespace) -> int:
         print(f"Resolved: kept {json.dumps(done.value, default=str)}.")
         return 0
     items = conflicts.open_conflicts(store)
+    words = conflicts.labels(store, items)
     for c in items:
-        print(f"{c.id}  {c.entity}.{c.field} ({c.kind})")
-        print(f"    kept:  {c.kept_value}  by {c.kept_by} at {c.kept_from}")
-        print(f"    other: {c.other_value}  by {c.other_by} at {c.other_from}")
+        said = words[c.id]
+        print(f"{c.id}  {said.record}: {c.field} ({c.kind})")
+        print(f"    kept:  {said.kept}  by {c.kept_by} at {c.kept_from}")
+        print(f"    other: {said.other}  by {c.other_by} at {c.other_from}")
     print(f"{len(items)} open conflict(s).")
     return 0
 
@@ -229,7 +234,6 @@ def add_parsers(
     dup.add_argument("--merge", metavar="ID")
     dup.add_argument("--keep", metavar="PATIENT_ID")
     hub.set_defaults(run=cmd_hub)
-    init.set_defaults(run=cmd_hub_init)
 
     en = sub.add_parser("enrol", help="exchange public keys between a practice and its hub")
     en_actions = en.add_subparsers(dest="action", metavar="ACTION", required=True)

@@ -46,23 +46,6 @@ def tick(last: str | None, now_ms: int, node: str) -> str:
     return make(ms, counter + 1, node)
 
 
-def looks_valid(clock: str) -> bool:
-    if clock == WITHHELD:
-        return True
-    try:
-        ms, counter, node = clock.split(".", 2)
-    except ValueError:
-        return False
-    return (
-        len(ms) == _MS_WIDTH
-        and len(counter) == _COUNTER_WIDTH
-        and ms.isdigit()
-        and counter.isdigit()
-        and 0 < len(node) <= 36
-        and "|" not in node
-    )
-
-
 @dataclass(frozen=True)
 class FieldClock:
     clock: str
@@ -116,7 +99,4 @@ class Clocks:
             self.fields[name] = FieldClock(clock, base)
 
     def newest(self) -> str:
-        return max(self.all_clocks())
-
-    def all_clocks(self) -> list[str]:
-        return [self.created, *(e.clock for e in self.fields.values())]
+        return max((self.created, *(e.clock for e in self.fields.values())))

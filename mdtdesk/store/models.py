@@ -275,7 +275,17 @@ RECORD_MODELS: tuple[type[Record], ...] = (
     PatientRedirect,
 )
 
-# Fields that are never exchanged as values: sync bookkeeping and local stamps.
+# Fields that are never exchanged or merged as values: sync bookkeeping and stamps.
 SYNC_META = frozenset(
-    {"id", "created_at", "updated_at", "node_id", "clocks", "sync_seq", "sync_from", "home"}
+    {
+        "id",
+        "created_at",
+        "updated_at",
+        "node_id",
+        "clocks",
+        "sync_seq",
+        "sync_from",
+        "home",
+        "updated_by",
+    }
 )

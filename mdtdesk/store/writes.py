@@ -98,9 +98,7 @@ def _before_commit(session: Session) -> None:
 def _changed_fields(obj: Record) -> list[str]:
     state = inspect(obj)
     return sorted(
-        attr.key
-        for attr in state.attrs
-        if attr.key not in SYNC_META and attr.key != "updated_by" and attr.history.has_changes()
+        attr.key for attr in state.attrs if attr.key not in SYNC_META and attr.history.has_changes()
     )
 
 

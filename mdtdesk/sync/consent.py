@@ -89,5 +89,4 @@ def child_tables_sent(allowed: frozenset[str]) -> frozenset[str]:
     return frozenset(t for cat in allowed for t in _CHILD_TABLES.get(cat, ()))
 
 
-def child_tables() -> frozenset[str]:
-    return frozenset(t for tables in _CHILD_TABLES.values() for t in tables)
+CHILD_TABLES = frozenset(t for tables in _CHILD_TABLES.values() for t in tables)

@@ -21,6 +21,7 @@ from mdtdesk.store.errors import StoreError
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.sync_tables import SyncPeer
 from mdtdesk.sync import keys
+from mdtdesk.sync.fileformat import canonical
 
 FORMAT = 1
 
@@ -54,10 +55,6 @@ class Enrolment:
         }
 
 
-def _canonical(body: dict[str, Any]) -> bytes:
-    return json.dumps(body, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-
 def own_enrolment(store: OpenStore) -> Enrolment:
     practice = store.practice()
     with store.session() as s, s.begin():
@@ -78,7 +75,7 @@ def export_enrolment(store: OpenStore, out: Path) -> Enrolment:
     with store.session() as s, s.begin():
         device = keys.device_keys(s)
         body = mine.body()
-        body["signature"] = base64.b64encode(device.sign(_canonical(body))).decode("ascii")
+        body["signature"] = base64.b64encode(device.sign(canonical(body))).decode("ascii")
         audit.log(s, "export", entity="enrolment", file=out.name)
     atomic.write_bytes(out, json.dumps(body, indent=2).encode("utf-8") + b"\n")
     return mine
@@ -105,7 +102,7 @@ def read_enrolment(path: Path) -> Enrolment:
         raise EnrolmentRefused(f"{path} lacks {', '.join(missing)}.")
     signature = body.pop("signature")
     try:
-        keys.public_key(body["signing_key"]).verify(base64.b64decode(signature), _canonical(body))
+        keys.public_key(body["signing_key"]).verify(base64.b64decode(signature), canonical(body))
     except (InvalidSignature, ValueError):
         raise EnrolmentRefused(
             f"{path} is not signed by the key it announces: it was changed or damaged."

@@ -22,26 +22,12 @@ from mdtdesk.store import audit, hlc, migrate
 from mdtdesk.store.errors import StoreError
 from mdtdesk.store.models import AuditEvent, Patient, StoreMeta
 from mdtdesk.store.opened import OpenStore
-from mdtdesk.store.sync_tables import SyncFile, SyncPeer
-from mdtdesk.sync import consent, fileformat, keys
-from mdtdesk.sync.wire import ORDER, SPECS, TableSpec
+from mdtdesk.store.sync_tables import SyncPeer
+from mdtdesk.sync import consent, fileformat, keys, status
+from mdtdesk.sync.wire import AUDIT_FIELDS, ORDER, SPECS, TableSpec
 
 Progress = Callable[[int, int], None]
 _POLICY = "*policy"
-AUDIT_FIELDS = (
-    "seq",
-    "id",
-    "at",
-    "actor_id",
-    "actor_name",
-    "device",
-    "action",
-    "entity",
-    "record_id",
-    "detail",
-    "prev_hash",
-    "hash",
-)
 
 
 class NotEnrolled(StoreError):
@@ -64,19 +50,21 @@ class Exported:
 
 @dataclass
 class _Plan:
+    """One file's choices; `kind` decides the rest: a practice's "changes" are
+    minimised for consent and carry audit rows, a hub's "update" carries only the
+    receiving practice's records."""
+
     peer: SyncPeer
     kind: str
-    practice: str
-    home: str | None
-    minimise: bool
     change_to: int
     counts: dict[str, int] = field(default_factory=dict)
     withheld: dict[str, Any] = field(default_factory=dict)
+    minimised: int = 0
     audit_rows: int = 0
 
-
-def _still_withheld(withheld: dict[str, Any]) -> int:
-    return sum(1 for k, v in withheld.items() if k != _POLICY and v == 0)
+    @property
+    def from_practice(self) -> bool:
+        return self.kind == "changes"
 
 
 def hub_peer(session: Session) -> SyncPeer:
@@ -103,19 +91,19 @@ def practice_peer(session: Session, ods: str) -> SyncPeer:
 
 def _changed(spec: TableSpec, plan: _Plan, released: set[str]) -> Select[Any]:
     table = spec.model.__table__
-    columns = [table.c.id, table.c.created_at, table.c.updated_by, table.c.sync_seq]
+    columns = [table.c.id, table.c.created_at, table.c.updated_by]
     columns += [table.c[name] for name in spec.fields] + [table.c.clocks]
     wanted = and_(
         table.c.sync_seq > plan.peer.acked_changes,
         or_(table.c.sync_from.is_(None), table.c.sync_from != plan.peer.node_id),
     )
-    if released and (spec.name == "patient" or spec.name in consent.child_tables()):
+    if released and (spec.name == "patient" or spec.name in consent.CHILD_TABLES):
         # Consent given since these were held back: send them whole, changed or not.
         key = table.c["id" if spec.name == "patient" else "patient_id"]
         wanted = or_(wanted, key.in_(sorted(released)))
     query = select(*columns).where(wanted)
-    if plan.home is not None:
-        query = query.where(table.c.home == plan.home)
+    if not plan.from_practice:
+        query = query.where(table.c.home == plan.peer.ods_code)
     return query.order_by(table.c.sync_seq, table.c.id)
 
 
@@ -140,7 +128,7 @@ def _lines(session: Session, plan: _Plan, progress: Progress | None) -> Iterator
     allowed = consent.policy(session)
     sent_fields = consent.patient_fields_sent(allowed)
     sent_children = consent.child_tables_sent(allowed)
-    if plan.minimise:
+    if plan.from_practice:
         declined = set(
             session.execute(
                 select(Patient.id).where(Patient.consent_status == "declined")
@@ -161,14 +149,15 @@ def _lines(session: Session, plan: _Plan, progress: Progress | None) -> Iterator
         yield json.dumps({"t": name, "f": list(spec.fields)}).encode()
         count = 0
         for row in session.execute(_changed(spec, plan, released)):
-            values = [row[0], row[1].isoformat(), row[2], *spec.dump(tuple(row[4:-1]))]
+            values = [row[0], row[1].isoformat(), row[2], *spec.dump(tuple(row[3:-1]))]
             clocks_text = row[-1]
             if declined:
                 if name == "patient" and row[0] in declined:
                     values, clocks_text = _withhold(values, clocks_text, spec, sent_fields)
                     plan.withheld[row[0]] = 0
+                    plan.minimised += 1
                 elif (
-                    name in consent.child_tables()
+                    name in consent.CHILD_TABLES
                     and name not in sent_children
                     and row.patient_id in declined
                 ):
@@ -179,7 +168,7 @@ def _lines(session: Session, plan: _Plan, progress: Progress | None) -> Iterator
             if progress is not None and done % 5000 == 0:
                 progress(done, 0)
         plan.counts[name] = count
-    if plan.kind == "changes":
+    if plan.from_practice:
         yield json.dumps({"t": "audit_event", "f": list(AUDIT_FIELDS)}).encode()
         rows = session.execute(
             select(*(AuditEvent.__table__.c[f] for f in AUDIT_FIELDS))
@@ -197,8 +186,7 @@ def export_for_hub(store: OpenStore, out: Path, progress: Progress | None = None
     """Everything the hub has not acknowledged, for the practice's hub."""
     with store.session() as s:
         peer = hub_peer(s)
-        practice = store.practice().ods_code
-    return _export(store, out, peer.node_id, "changes", practice, None, True, progress)
+    return _export(store, out, peer.node_id, "changes", progress)
 
 
 def export_for_practice(
@@ -209,20 +197,11 @@ def export_for_practice(
         if keys.role(s) != "hub":
             raise StoreError("Only a hub store writes updates for practices.")
         peer = practice_peer(s, ods)
-    return _export(
-        store, out, peer.node_id, "update", peer.ods_code, peer.ods_code, False, progress
-    )
+    return _export(store, out, peer.node_id, "update", progress)
 
 
 def _export(
-    store: OpenStore,
-    out: Path,
-    peer_id: str,
-    kind: str,
-    practice: str,
-    home: str | None,
-    minimise: bool,
-    progress: Progress | None,
+    store: OpenStore, out: Path, peer_id: str, kind: str, progress: Progress | None
 ) -> Exported:
     with store.session() as s:
         peer = s.get(SyncPeer, peer_id)
@@ -230,9 +209,10 @@ def _export(
         device = keys.device_keys(s)
         change_to = int(s.get(StoreMeta, "change_seq").value)  # type: ignore[union-attr]
         head_seq, head_hash = audit.chain_head(s)
-        plan = _Plan(peer, kind, practice, home, minimise, change_to)
+        plan = _Plan(peer, kind, change_to)
         sequence = peer.out_seq + 1
         me = store.practice()
+        practice = me.ods_code if plan.from_practice else peer.ods_code
 
         def finish(payload_sha: str, size: int, lines: int) -> dict[str, Any]:
             return {
@@ -243,7 +223,7 @@ def _export(
                 "practice": practice,
                 "sender": {
                     "node": store.node_id,
-                    "role": keys.role(s),
+                    "role": "practice" if plan.from_practice else "hub",
                     "ods": me.ods_code,
                     "name": me.name,
                 },
@@ -264,25 +244,23 @@ def _export(
         def commit(written: fileformat.Written) -> None:
             peer.out_seq, peer.out_hash = sequence, written.file_hash
             peer.last_out_at = store.clock.now()
-            if minimise:
+            if plan.from_practice:
                 peer.withheld = json.dumps(plan.withheld, sort_keys=True)
             summary = {
                 "records": sum(plan.counts.values()),
                 "audit_rows": plan.audit_rows,
-                "withheld": _still_withheld(plan.withheld),
+                "withheld": plan.minimised,
             }
-            s.add(
-                SyncFile(
-                    at=store.clock.now(),
-                    direction="export",
-                    peer=peer.name,
-                    sequence=sequence,
-                    file_name=str(out),
-                    file_hash=written.file_hash,
-                    by=store.actor.name,
-                    outcome="written",
-                    summary=json.dumps(summary),
-                )
+            status.record_file(
+                s,
+                store,
+                direction="export",
+                peer=peer.name,
+                path=out,
+                digest=written.file_hash,
+                outcome="written",
+                sequence=sequence,
+                summary=summary,
             )
             audit.log(
                 s,
@@ -305,7 +283,7 @@ def _export(
         records=sum(plan.counts.values()),
         counts=dict(plan.counts),
         audit_rows=plan.audit_rows,
-        withheld=_still_withheld(plan.withheld),
+        withheld=plan.minimised,
         changes=(peer.acked_changes, change_to),
         file_hash=written.file_hash,
         size=written.size,

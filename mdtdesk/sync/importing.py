@@ -21,12 +21,12 @@ from sqlalchemy import insert, select
 from mdtdesk.store import audit, migrate, writes
 from mdtdesk.store.models import AuditEvent
 from mdtdesk.store.opened import OpenStore
-from mdtdesk.store.sync_tables import RemoteAuditEvent, SyncFile, SyncPeer
-from mdtdesk.sync import duplicates, fileformat, keys
+from mdtdesk.store.sync_tables import RemoteAuditEvent, SyncPeer
+from mdtdesk.sync import duplicates, fileformat, keys, status
 from mdtdesk.sync.fileformat import SyncRefused
 from mdtdesk.sync.incoming import Collector, Payload, check_references
 from mdtdesk.sync.merge import Context, Merged, merge_table
-from mdtdesk.sync.wire import ORDER, SPECS, BadValue, utc_time
+from mdtdesk.sync.wire import AUDIT_FIELDS, ORDER, SPECS, BadValue, utc_time
 
 Progress = Callable[[int, int], None]
 
@@ -48,6 +48,7 @@ class Imported:
 
 @dataclass(frozen=True)
 class _Checked:
+    role: str
     peer: SyncPeer
     manifest: dict[str, Any]
     sequence: int
@@ -56,19 +57,16 @@ class _Checked:
 
 def _refuse(store: OpenStore, path: Path, digest: str, peer: str, exc: SyncRefused) -> None:
     with store.session() as s, s.begin():
-        s.add(
-            SyncFile(
-                at=store.clock.now(),
-                direction="import",
-                peer=peer,
-                sequence=None,
-                file_name=str(path),
-                file_hash=digest,
-                by=store.actor.name,
-                outcome="refused",
-                message=str(exc),
-                summary=json.dumps({"problems": exc.problems[:50]}),
-            )
+        status.record_file(
+            s,
+            store,
+            direction="import",
+            peer=peer,
+            path=path,
+            digest=digest,
+            outcome="refused",
+            summary={"problems": exc.problems[:50]},
+            message=str(exc),
         )
         audit.log(
             s,
@@ -151,63 +149,33 @@ def _check_manifest(
             f"this file does not follow on from the last one taken from {peer.name} "
             "(was their store restored from a backup?)"
         )
-    return _Checked(peer, m, sequence, warnings)
+    return _Checked(role, peer, m, sequence, warnings)
 
 
 def _audit_rows(payload: Payload, peer: SyncPeer) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     expected_seq, prev = peer.audit_seq + 1, peer.audit_head or audit.GENESIS
     for item in payload.audit:
-        if len(item) != 12 or not isinstance(item[0], int):
+        if len(item) != len(AUDIT_FIELDS) or not isinstance(item[0], int):
             payload.problems.append(f"audit row {item[:1]}: is not an audit row")
             continue
         seq = item[0]
         if seq < expected_seq:
             continue  # already taken in from an earlier file
+        fields = dict(zip(AUDIT_FIELDS, item, strict=True))
         try:
-            event = AuditEvent(
-                seq=seq,
-                id=item[1],
-                at=utc_time(item[2]),
-                actor_id=item[3],
-                actor_name=item[4],
-                device=item[5],
-                action=item[6],
-                entity=item[7],
-                record_id=item[8],
-                detail=item[9],
-                prev_hash=item[10],
-            )
+            fields["at"] = utc_time(fields["at"])
         except BadValue as exc:
             payload.problems.append(f"audit row {seq}: at: {exc}")
             continue
-        if event.device != peer.node_id or audit.row_hash(event) != item[11]:
+        event = AuditEvent(**{k: v for k, v in fields.items() if k != "hash"})
+        if event.device != peer.node_id or audit.row_hash(event) != fields["hash"]:
             payload.problems.append(f"audit row {seq}: does not match its hash")
             continue
         if seq != expected_seq or event.prev_hash != prev:
             payload.problems.append(f"audit row {seq}: does not follow the chain held here")
             continue
-        rows.append(
-            {
-                "device": peer.node_id,
-                "hash": item[11],
-                **{
-                    k: getattr(event, k)
-                    for k in (
-                        "seq",
-                        "id",
-                        "at",
-                        "actor_id",
-                        "actor_name",
-                        "action",
-                        "entity",
-                        "record_id",
-                        "detail",
-                        "prev_hash",
-                    )
-                },
-            }
-        )
+        rows.append(fields)
         expected_seq, prev = seq + 1, item[11]
     return rows
 
@@ -247,18 +215,16 @@ def import_file(store: OpenStore, path: Path, progress: Progress | None = None) 
 
 def _already(store: OpenStore, path: Path, digest: str, checked: _Checked) -> Imported:
     with store.session() as s, s.begin():
-        s.add(
-            SyncFile(
-                at=store.clock.now(),
-                direction="import",
-                peer=checked.peer.name,
-                sequence=checked.sequence,
-                file_name=str(path),
-                file_hash=digest,
-                by=store.actor.name,
-                outcome="already imported",
-                message=f"file {checked.sequence} from {checked.peer.name} was taken in before",
-            )
+        status.record_file(
+            s,
+            store,
+            direction="import",
+            peer=checked.peer.name,
+            path=path,
+            digest=digest,
+            outcome="already imported",
+            sequence=checked.sequence,
+            message=f"file {checked.sequence} from {checked.peer.name} was taken in before",
         )
         audit.log(
             s,
@@ -284,7 +250,7 @@ def _apply(
     with store.session() as s, s.begin():
         peer = s.get(SyncPeer, checked.peer.node_id)
         assert peer is not None
-        role = keys.role(s)
+        hub = checked.role == "hub"
         seq, _ = writes.change_stamp(s)
         if payload.newest_clock:
             writes.observe_clock(s, payload.newest_clock)
@@ -293,10 +259,8 @@ def _apply(
         ctx = Context(
             change_seq=seq,
             sender=peer.node_id,
-            sender_name=peer.name,
-            here_name=names[store.node_id],
             peer_names=names,
-            home=peer.ods_code if role == "hub" else None,
+            home=peer.ods_code if hub else None,
             now=store.clock.now(),
         )
         merged, done = Merged(), 0
@@ -309,7 +273,7 @@ def _apply(
         if audit_rows:
             s.execute(insert(RemoteAuditEvent), audit_rows)
             peer.audit_seq, peer.audit_head = audit_rows[-1]["seq"], audit_rows[-1]["hash"]
-        found = duplicates.detect(s, merged.nhs_numbers, ctx.now) if role == "hub" else 0
+        found = duplicates.detect(s, merged.nhs_numbers, ctx.now) if hub else 0
         _advance(peer, checked, digest, store)
         summary = {
             "added": merged.added,
@@ -320,19 +284,17 @@ def _apply(
             "audit_rows": len(audit_rows),
             "warnings": checked.warnings,
         }
-        s.add(
-            SyncFile(
-                at=ctx.now,
-                direction="import",
-                peer=peer.name,
-                sequence=checked.sequence,
-                file_name=str(path),
-                file_hash=digest,
-                by=store.actor.name,
-                outcome="applied",
-                summary=json.dumps(summary),
-                message="; ".join(checked.warnings),
-            )
+        status.record_file(
+            s,
+            store,
+            direction="import",
+            peer=peer.name,
+            path=path,
+            digest=digest,
+            outcome="applied",
+            sequence=checked.sequence,
+            summary=summary,
+            message="; ".join(checked.warnings),
         )
         counts = {k: v for k, v in summary.items() if k != "warnings"}
         audit.log(

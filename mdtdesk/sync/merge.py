@@ -29,15 +29,12 @@ _CHUNK = 900
 class Context:
     change_seq: int
     sender: str
-    sender_name: str
-    here_name: str
     peer_names: dict[str, str]
     home: str | None
     now: datetime
 
     def origin(self, clock: str) -> str:
-        node = hlc.node_of(clock)
-        return self.peer_names.get(node, self.sender_name if node == self.sender else "elsewhere")
+        return self.peer_names.get(hlc.node_of(clock), "elsewhere")
 
 
 @dataclass
@@ -86,11 +83,12 @@ def _merge_existing(
     local_newest = clocks.newest()
     mine_deleted = clocks.of("deleted")
     incoming = row.clocks
-    significant = SIGNIFICANT.get(spec.name, frozenset())
+    # Append-only rows (outcomes, contact log) merge field by field but never argue.
+    argued = spec.name not in APPEND_ONLY
+    significant = SIGNIFICANT.get(spec.name, frozenset()) if argued else frozenset()
     changed = False
     as_sent = True
     took_edit = kept_edit = False
-    opened: list[SyncConflict] = []
     for i, name in enumerate(fields):
         mine, theirs = clocks.of(name), incoming.of(name)
         if theirs.clock == mine.clock:
@@ -98,31 +96,17 @@ def _merge_existing(
         if theirs.clock == hlc.WITHHELD:
             as_sent = False
             continue
-        concurrent = not (
-            mine.clock == hlc.WITHHELD or theirs.base == mine.clock or mine.base == theirs.clock
-        )
-        take = mine.clock == hlc.WITHHELD or theirs.base == mine.clock
-        if concurrent:
-            take = theirs.clock > mine.clock
+        if mine.clock == hlc.WITHHELD or theirs.base == mine.clock:
+            take, concurrent = True, False  # written on top of our value
         elif mine.base == theirs.clock:
-            take = False
+            take, concurrent = False, False  # we already wrote on top of theirs
+        else:
+            take, concurrent = theirs.clock > mine.clock, True
         if concurrent and name in significant and values[i] != row.values[i]:
-            kept, other = (theirs, mine) if take else (mine, theirs)
-            kept_value, other_value = (
-                (row.values[i], values[i]) if take else (values[i], row.values[i])
-            )
-            kept_by, other_by = (row.updated_by, local_by) if take else (local_by, row.updated_by)
-            opened.append(
-                _conflict(
-                    spec,
-                    row,
-                    name,
-                    "field",
-                    (kept_value, kept, kept_by),
-                    (other_value, other, other_by),
-                    ctx,
-                )
-            )
+            ours = (values[i], mine, local_by)
+            sent = (row.values[i], theirs, row.updated_by)
+            kept, other = (sent, ours) if take else (ours, sent)
+            conflicts.append(_conflict(spec, row, name, "field", kept, other, ctx))
         if take:
             values[i] = row.values[i]
             clocks.fields[name] = theirs
@@ -132,9 +116,8 @@ def _merge_existing(
             as_sent = False
             kept_edit = kept_edit or (name != "deleted" and theirs.clock < mine.clock)
     if not changed:
-        conflicts.extend(c for c in opened if spec.name not in APPEND_ONLY)
         return None
-    if "deleted" in fields:
+    if argued:
         at = fields.index("deleted")
         was, now = bool(local[1 + at]), bool(values[at])
         they_deleted = now and not was
@@ -144,7 +127,7 @@ def _merge_existing(
                 (row.updated_by, local_by) if they_deleted else (local_by, row.updated_by)
             )
             edit_clock = local_newest if they_deleted else row.newest
-            opened.append(
+            conflicts.append(
                 _conflict(
                     spec,
                     row,
@@ -155,8 +138,6 @@ def _merge_existing(
                     ctx,
                 )
             )
-    if spec.name not in APPEND_ONLY:
-        conflicts.extend(opened)
     out: dict[str, Any] = dict(zip(fields, values, strict=True))
     newest = clocks.newest()
     out.update(
@@ -203,7 +184,7 @@ def _conflict(
 
 def merge_table(
     session: Session, spec: TableSpec, rows: list[Row], ctx: Context, merged: Merged
-) -> list[SyncConflict]:
+) -> None:
     table = spec.model.__table__
     columns = [table.c.id, *(table.c[f] for f in spec.fields), table.c.clocks, table.c.updated_by]
     conflicts: list[SyncConflict] = []
@@ -236,7 +217,6 @@ def merge_table(
     conflicts = _not_seen_before(session, conflicts)
     merged.conflicts += len(conflicts)
     session.add_all(conflicts)
-    return conflicts
 
 
 def _not_seen_before(session: Session, conflicts: list[SyncConflict]) -> list[SyncConflict]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.sync_tables import SyncConflict, SyncDuplicate, SyncFile, SyncPeer
@@ -66,6 +68,36 @@ def describe(report: dict[str, Any]) -> str:
         f"Open conflicts: {report['open_conflicts']}; open duplicates: {report['open_duplicates']}"
     )
     return "\n".join(lines)
+
+
+def record_file(
+    session: Session,
+    store: OpenStore,
+    *,
+    direction: str,
+    peer: str,
+    path: Path,
+    digest: str,
+    outcome: str,
+    sequence: int | None = None,
+    summary: dict[str, Any] | None = None,
+    message: str = "",
+) -> None:
+    """One line of sync history, written in the caller's transaction."""
+    session.add(
+        SyncFile(
+            at=store.clock.now(),
+            direction=direction,
+            peer=peer,
+            sequence=sequence,
+            file_name=str(path),
+            file_hash=digest,
+            by=store.actor.name,
+            outcome=outcome,
+            summary=json.dumps(summary or {}),
+            message=message,
+        )
+    )
 
 
 def history(store: OpenStore, limit: int = 200) -> list[SyncFile]:

@@ -155,10 +155,7 @@ class TableSpec:
     required: tuple[bool, ...]
     defaults: tuple[Any, ...]
     references: dict[str, str]
-
-    @property
-    def field_set(self) -> frozenset[str]:
-        return _FIELD_SETS[self.name]
+    field_set: frozenset[str]
 
     def dump(self, values: tuple[Any, ...]) -> list[Any]:
         return [_dump(v) for v in values]
@@ -167,7 +164,7 @@ class TableSpec:
 def _spec(model: type[Record]) -> TableSpec:
     table = model.__table__
     assert isinstance(table, Table)
-    columns = [c for c in table.columns if c.name not in SYNC_META and c.name != "updated_by"]
+    columns = [c for c in table.columns if c.name not in SYNC_META]
     defaults = []
     for c in columns:
         default = getattr(c.default, "arg", None)
@@ -183,10 +180,25 @@ def _spec(model: type[Record]) -> TableSpec:
         required=tuple(not c.nullable for c in columns),
         defaults=tuple(defaults),
         references=references,
+        field_set=frozenset(c.name for c in columns),
     )
 
 
 SPECS: dict[str, TableSpec] = {m.__tablename__: _spec(m) for m in RECORD_MODELS}
-_FIELD_SETS = {name: frozenset(spec.fields) for name, spec in SPECS.items()}
+# The audit rows a practice sends its hub, in the order they travel.
+AUDIT_FIELDS = (
+    "seq",
+    "id",
+    "at",
+    "actor_id",
+    "actor_name",
+    "device",
+    "action",
+    "entity",
+    "record_id",
+    "detail",
+    "prev_hash",
+    "hash",
+)
 # Parents before children, so references resolve as rows are written.
 ORDER: tuple[str, ...] = tuple(m.__tablename__ for m in RECORD_MODELS)

@@ -249,7 +249,7 @@ class MainWindow(QMainWindow):
         practice = store.practice()
         self.practice_name = f"{practice.name} ({practice.ods_code})"
         self.setWindowTitle(f"mdtdesk — {practice.name}")
-        self.workspace = Workspace(store, self.worker, self.sync_label.setText)
+        self.workspace = Workspace(store, self.worker)
         self.workspace.sync.status_read.connect(self.sync_label.setText)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)

@@ -4,6 +4,7 @@ duplicate patients (choose the record to keep; the others redirect to it)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -39,8 +40,6 @@ FIELD_NAMES = {
 
 
 def _when(clock: str) -> str:
-    from datetime import UTC, datetime
-
     if not clock:
         return "unknown time"
     ms = int(clock.split(".", 1)[0])
@@ -95,6 +94,13 @@ class ConflictQueue(QWidget):
         layout.addLayout(panel)
         layout.addLayout(typed)
         layout.addWidget(self.problem)
+        self._show()
+
+    def clear(self) -> None:
+        """Forget the patients and values shown (the app is locking)."""
+        self.labels = {}
+        self.model.clear()
+        self.edit.clear()
         self._show()
 
     def _label(self, item: SyncConflict) -> conflicts.Labels:
@@ -169,13 +175,18 @@ class DuplicateQueue(QWidget):
         self.model: RowsModel[tuple[DuplicateView, int]] = RowsModel(
             [
                 ("NHS number", lambda r: r[0].nhs_number),
-                ("Name", lambda r: f"{r[0].patients[r[1]].family_name.upper()}, "
-                                   f"{r[0].patients[r[1]].given_name}"),
+                (
+                    "Name",
+                    lambda r: (
+                        f"{r[0].patients[r[1]].family_name.upper()}, "
+                        f"{r[0].patients[r[1]].given_name}"
+                    ),
+                ),
                 ("Born", lambda r: r[0].patients[r[1]].date_of_birth.strftime("%d %b %Y")),
                 ("From", lambda r: r[0].patients[r[1]].home or "this hub"),
                 ("Record id", lambda r: r[0].patients[r[1]].id),
             ]
-        )  # fmt: skip
+        )
         self.table = list_table(self.model, "Duplicate patients")
         self.keep = QPushButton("&Keep the selected record; merge the others into it")
         self.keep.clicked.connect(self._merge)

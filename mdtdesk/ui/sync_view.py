@@ -238,7 +238,7 @@ class SyncView(QWidget):
         """Forget everything shown (the app is locking)."""
         self.history_model.clear()
         self.peers_model.clear()
-        self.conflicts.model.clear()
+        self.conflicts.clear()
         self.duplicates.model.clear()
         self.result.setText("")
         self.problem.setText("")
@@ -246,8 +246,9 @@ class SyncView(QWidget):
     # -- enrolment ---------------------------------------------------------------------
     def save_enrolment(self) -> None:
         name = f"{self.store.practice().ods_code}-enrolment.json"
-        path, _ = QFileDialog.getSaveFileName(self, "Save our enrolment file", name,
-                                              "Enrolment files (*.json)")  # fmt: skip
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save our enrolment file", name, "Enrolment files (*.json)"
+        )
         if not path:
             return
         store = self.store
@@ -258,8 +259,9 @@ class SyncView(QWidget):
         )
 
     def take_enrolment(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Their enrolment file", "",
-                                              "Enrolment files (*.json)")  # fmt: skip
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Their enrolment file", "", "Enrolment files (*.json)"
+        )
         if path:
             self.enrol_from(Path(path))
 
@@ -294,9 +296,11 @@ class SyncView(QWidget):
             return
         suggested = f"{'hub-to-' if hub else ''}{ods}-{self._next_sequence(ods)}.mdtsync"
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export a sync file (to a folder or USB stick)", suggested,
+            self,
+            "Export a sync file (to a folder or USB stick)",
+            suggested,
             "Sync files (*.mdtsync)",
-        )  # fmt: skip
+        )
         if path:
             self.export_to(Path(path))
 
@@ -312,8 +316,12 @@ class SyncView(QWidget):
 
         def done(result: Exported) -> None:
             self._stop()
-            extra = f" {result.withheld} who declined sharing went with identity only." if (
-                result.withheld) else ""  # fmt: skip
+            extra = ""
+            if result.withheld:
+                extra = (
+                    f" {result.withheld} who declined sharing went with only what the "
+                    "consent policy allows."
+                )
             self.result.setText(
                 f"Wrote {target.name}: file {result.sequence} for {result.peer}, "
                 f"{result.records} records.{extra}"
@@ -331,8 +339,9 @@ class SyncView(QWidget):
         return 1
 
     def choose_imports(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Sync files to import", "",
-                                                "Sync files (*.mdtsync)")  # fmt: skip
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Sync files to import", "", "Sync files (*.mdtsync)"
+        )
         if paths:
             self.import_files([Path(p) for p in paths])
 

@@ -6,7 +6,6 @@ widget or a model; where the user was is kept as a WorkspaceState of ids and cho
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtWidgets import QDialog, QTabBar, QTabWidget, QVBoxLayout, QWidget
@@ -30,13 +29,7 @@ class WorkspaceState:
 
 
 class Workspace(QWidget):
-    def __init__(
-        self,
-        store: OpenStore,
-        worker: StoreWorker,
-        on_synced: Callable[[str], None] = lambda _text: None,
-        parent: QWidget | None = None,
-    ):
+    def __init__(self, store: OpenStore, worker: StoreWorker, parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
         self.worker = worker
@@ -50,8 +43,8 @@ class Workspace(QWidget):
         self.tabs.setAccessibleName("Open records")
         self.tabs.addTab(self.caseload, "Caseload")
         self.tabs.tabBar().setTabButton(0, QTabBar.ButtonPosition.RightSide, None)
-        self.sync = SyncView(store, worker, self._synced)
-        self.on_synced = on_synced
+        # A file in or out may change records under the caseload list.
+        self.sync = SyncView(store, worker, self.caseload.reload)
         self.tabs.addTab(self.sync, "Sync")
         self.tabs.tabBar().setTabButton(1, QTabBar.ButtonPosition.RightSide, None)
         self.tabs.tabCloseRequested.connect(self.close_tab)
@@ -79,11 +72,6 @@ class Workspace(QWidget):
         self.tabs.setCurrentIndex(index)
         view.load()
         return view
-
-    def _synced(self) -> None:
-        """A sync file went in or out: records may have changed under open screens."""
-        self.caseload.reload()
-        self.on_synced(self.sync.last_sync_text())
 
     def show_sync(self) -> None:
         self.tabs.setCurrentWidget(self.sync)
