@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,9 +20,11 @@ from mdtdesk.store.models import (
     CarePlan,
     Condition,
     ContactLogEntry,
+    DiscussionRequest,
     HospitalEvent,
     KeyContact,
     Meeting,
+    MeetingAttendee,
     Outcome,
     Patient,
     Record,
@@ -30,6 +33,7 @@ from mdtdesk.store.models import (
 )
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import name_key, staff_ids_by_name
+from mdtdesk.store.vocab import discipline_of
 
 Progress = Callable[[int, int], None]
 Rows = list[dict[str, Any]]
@@ -180,27 +184,55 @@ def _patient(b: _Builder, number: str, staff: list[str], coordinators: list[str]
             status="agreed",
             agreed_on=b.day(300),
             review_date=b.day(30, 150),
-            content='{"what_matters": "Staying in my own home with my cat."}',
+            content=json.dumps(
+                {
+                    "what_matters": "Staying in my own home with my cat.",
+                    "goals": rng.sample(names.GOALS, 2),
+                }
+            ),
         )
     return pid
 
 
+_OUTCOME_NOTES = (
+    "Team agreed the plan is working; carer coping well.",
+    "Falls risk discussed; daughter worried about nights.",
+    "Breathlessness worse since discharge; rescue pack not used.",
+    "Wants to stay at home; ReSPECT conversation to be revisited.",
+    "Medication burden high; pharmacist to review.",
+)
+
+
 def _meetings(b: _Builder, patient_ids: list[str], staff: list[str]) -> None:
+    """A weekly Tuesday series: half a year of finished meetings and the next three."""
     rng = b.rng
     last_tuesday = b.on - timedelta(days=(b.on.weekday() - 1) % 7)
+    series = new_id()
     for week in range(-26, 3):
         day = last_tuesday + timedelta(weeks=week)
         past = day < b.on
         mid = b.add(
             Meeting,
+            id=series if week == -26 else new_id(),
             starts_at=datetime.combine(day, time(12, 30), tzinfo=UTC),
             length_minutes=90,
             place="Practice meeting room",
             chair_id=staff[0],
             state="finished" if past else "planned",
+            series_id=series,
         )
-        if not patient_ids:
+        if not patient_ids or not past:
+            # Coming meetings start empty: the agenda builder proposes their cases.
             continue
+        for n, (name, profession, organisation) in enumerate(names.STAFF):
+            b.add(
+                MeetingAttendee,
+                meeting_id=mid,
+                staff_id=staff[n],
+                name=name,
+                discipline=discipline_of(profession, organisation),
+                present=rng.random() < 0.8,
+            )
         for position, pid in enumerate(rng.sample(patient_ids, min(8, len(patient_ids)))):
             item = b.add(
                 AgendaItem,
@@ -218,16 +250,45 @@ def _meetings(b: _Builder, patient_ids: list[str], staff: list[str]) -> None:
                 ),
                 minutes_planned=rng.choice((5, 10, 10, 15)),
                 presenter_id=rng.choice(staff),
+                seconds_spent=rng.randint(180, 900),
             )
-            if past:
+            outcome = rng.choice(("continue", "change_plan", "refer", "step_down", "not_discussed"))
+            b.add(
+                Outcome,
+                agenda_item_id=item,
+                patient_id=pid,
+                outcome=outcome,
+                notes="" if outcome == "not_discussed" else rng.choice(_OUTCOME_NOTES),
+                recorded_by_id=staff[0],
+            )
+            if outcome in ("change_plan", "refer"):
                 b.add(
-                    Outcome,
-                    agenda_item_id=item,
+                    Action,
                     patient_id=pid,
-                    outcome=rng.choice(("continue", "change_plan", "refer", "step_down")),
-                    notes="Discussed by the team.",
-                    recorded_by_id=staff[0],
+                    description=rng.choice(names.ACTIONS),
+                    owner_id=rng.choice(staff[2:]),
+                    created_by_id=staff[0],
+                    meeting_id=mid,
+                    agenda_item_id=item,
+                    due_date=day + timedelta(days=rng.choice((7, 14, 28))),
+                    priority="routine",
+                    status="done" if day < b.on - timedelta(days=28) else "open",
                 )
+    for pid in rng.sample(patient_ids, min(6, len(patient_ids))):
+        b.add(
+            DiscussionRequest,
+            patient_id=pid,
+            requested_by_id=rng.choice(staff[2:]),
+            requested_on=b.day(6),
+            reason=rng.choice(
+                (
+                    "Carer at breaking point",
+                    "Two falls this month",
+                    "Declining to engage with district nurses",
+                    "Wants to talk about end-of-life wishes",
+                )
+            ),
+        )
 
 
 def populate(
@@ -270,8 +331,10 @@ def populate(
             StaffMember,
             Patient,
             Meeting,
+            MeetingAttendee,
             AgendaItem,
             Outcome,
+            DiscussionRequest,
             Condition,
             RiskScore,
             KeyContact,

@@ -336,6 +336,15 @@ ACTIONS = (
     "Refer to community mental health team",
 )
 
+GOALS = (
+    "Walk to the shop and back with my frame",
+    "Stay out of hospital this winter",
+    "Get to my grandson's wedding in June",
+    "Sleep through the night without breathlessness",
+    "Keep doing my own shopping",
+    "Be able to get in and out of the bath safely",
+)
+
 CONTACT_KINDS = ("home_visit", "phone", "clinic", "video", "with_carer", "with_professional")
 
 CONTACT_NOTES = (

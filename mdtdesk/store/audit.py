@@ -33,6 +33,7 @@ ACTIONS = frozenset(
         "unlock",
         "failed_unlock",
         "key_change",
+        "amend",
     }
 )
 

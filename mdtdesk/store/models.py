@@ -146,6 +146,20 @@ class Meeting(Record):
     place: Mapped[str | None] = mapped_column(String(200))
     chair_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
     state: Mapped[str] = mapped_column(String(20), default="planned")
+    # Meetings of one weekly series share this id (the first meeting's id).
+    series_id: Mapped[str | None] = mapped_column(String(36), index=True)
+
+
+class MeetingAttendee(Record):
+    """A person invited to a meeting, and whether they came; visitors have no staff id."""
+
+    __tablename__ = "meeting_attendee"
+
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meeting.id"), index=True)
+    staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    discipline: Mapped[str] = mapped_column(String(40))
+    present: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class AgendaItem(Record):
@@ -158,6 +172,9 @@ class AgendaItem(Record):
     minutes_planned: Mapped[int] = mapped_column(Integer, default=10)
     presenter_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
     late_addition: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The GP whose time slot this case falls in (a GP may attend only their slot).
+    gp_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
+    seconds_spent: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Outcome(Record):
@@ -193,6 +210,17 @@ class ContactLogEntry(Record):
     staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
+
+
+class DiscussionRequest(Record):
+    """Someone (usually the named coordinator) asked the MDT to discuss a person."""
+
+    __tablename__ = "discussion_request"
+
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"), index=True)
+    requested_by_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
+    requested_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
 
 
 class HospitalEvent(Record):
@@ -267,11 +295,13 @@ RECORD_MODELS: tuple[type[Record], ...] = (
     KeyContact,
     CarePlan,
     Meeting,
+    MeetingAttendee,
     AgendaItem,
     Outcome,
     Action,
     ContactLogEntry,
     HospitalEvent,
+    DiscussionRequest,
     PatientRedirect,
 )
 

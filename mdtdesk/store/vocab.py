@@ -34,3 +34,64 @@ def efi_band(score: float | None) -> str | None:
     if score <= 0.36:
         return "moderate"
     return "severe"
+
+
+MEETING_STATE = {
+    "planned": "Planned",
+    "agenda_circulated": "Agenda circulated",
+    "in_progress": "In progress",
+    "finished": "Finished",
+}
+
+# "pending" holds notes typed before the team has decided; finishing a meeting turns
+# it into "not_discussed".
+OUTCOME = {
+    "pending": "Not yet decided",
+    "continue": "Continue",
+    "change_plan": "Change plan",
+    "refer": "Refer",
+    "step_down": "Step down",
+    "discharge": "Discharge",
+    "escalate": "Escalate",
+    "not_discussed": "Not discussed",
+}
+
+DISCIPLINES = (
+    "GP",
+    "Nursing",
+    "Social care",
+    "Mental health",
+    "Pharmacy",
+    "Therapy",
+    "Care coordination",
+    "Voluntary sector",
+    "Other",
+)
+
+# Checked in this order: a community psychiatric nurse is mental health, not nursing.
+# A clue matches the start of a word ("psychiatr" in "psychiatric") or a whole phrase.
+_DISCIPLINE_CLUES = (
+    ("Mental health", ("psychiatr", "mental", "cpn")),
+    ("GP", ("gp", "general practitioner")),
+    ("Pharmacy", ("pharmac",)),
+    ("Therapy", ("therap", "physio", "dietitian")),
+    ("Nursing", ("nurse", "matron", "nursing")),
+    ("Social care", ("social",)),
+    ("Care coordination", ("coordinator", "navigator")),
+    ("Voluntary sector", ("link worker", "volunt")),
+)
+
+
+def discipline_of(profession: str, organisation_type: str = "health") -> str:
+    """The MDT discipline a profession counts as for quoracy."""
+    text = profession.casefold()
+    words = text.replace("-", " ").replace("/", " ").split()
+    for discipline, clues in _DISCIPLINE_CLUES:
+        for clue in clues:
+            if (" " in clue and clue in text) or any(w.startswith(clue) for w in words):
+                return discipline
+    if organisation_type == "social_care":
+        return "Social care"
+    if organisation_type == "voluntary":
+        return "Voluntary sector"
+    return "Other"

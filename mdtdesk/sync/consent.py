@@ -25,7 +25,10 @@ CATEGORIES: dict[str, str] = {
     "referral": "referral date, source and reason",
     "risk": "frailty score, flags, review date and risk scores",
     "conditions": "long-term conditions",
-    "care": "care plans, key contacts, actions, meetings, contact log, hospital visits",
+    "care": (
+        "care plans, key contacts, actions, meetings, contact log, hospital visits, "
+        "requests for discussion"
+    ),
 }
 DEFAULT = frozenset({"identity", "status", "coordinator"})
 
@@ -54,6 +57,7 @@ _CHILD_TABLES = {
         "outcome",
         "contact_log_entry",
         "hospital_event",
+        "discussion_request",
     ),
 }
 _KEY = "declined_share"

@@ -19,7 +19,14 @@ from sqlalchemy.sql.schema import Column, Table
 from mdtdesk import nhs_number
 from mdtdesk.store.models import RECORD_MODELS, SYNC_META, Record
 from mdtdesk.store.types import UtcDateTime
-from mdtdesk.store.vocab import APP_ROLE, CASELOAD_STATUS, CONSENT, ORGANISATION_TYPE
+from mdtdesk.store.vocab import (
+    APP_ROLE,
+    CASELOAD_STATUS,
+    CONSENT,
+    MEETING_STATE,
+    ORGANISATION_TYPE,
+    OUTCOME,
+)
 
 Convert = Callable[[Any], Any]
 
@@ -42,6 +49,8 @@ _VOCAB: dict[tuple[str, str], frozenset[str]] = {
     ("patient", "consent_status"): frozenset(CONSENT),
     ("staff_member", "organisation_type"): frozenset(ORGANISATION_TYPE),
     ("staff_member", "app_role"): frozenset(APP_ROLE),
+    ("meeting", "state"): frozenset(MEETING_STATE),
+    ("outcome", "outcome"): frozenset(OUTCOME),
 }
 
 

@@ -1,0 +1,1 @@
+"""MDT meetings: scheduling, the agenda and its proposal rules, meeting mode, minutes."""

@@ -1,0 +1,1 @@
+"""Printed papers (reportlab): meeting agendas, minutes and outcome summaries."""

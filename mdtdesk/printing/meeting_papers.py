@@ -1,0 +1,250 @@
+"""The meeting's papers: the agenda the team is sent, the minutes, and one outcome
+summary per person to file in their GP record.
+
+The agenda carries only what attendees need to prepare (name, NHS number, reason,
+presenter, slot); minutes and summaries carry the decisions. Every paper printed is
+written to the audit log.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Spacer
+
+from mdtdesk.meetings.minutes import Case, MeetingRecord, meeting_record
+from mdtdesk.nhs_number import format_nhs
+from mdtdesk.printing.document import build, frame_width, para, rich, save, table
+from mdtdesk.store import audit
+from mdtdesk.store.opened import OpenStore
+from mdtdesk.store.vocab import MEETING_STATE
+
+TO = "\u2013"  # an en dash between two times
+
+
+def _hm(when: datetime) -> str:
+    return f"{when.astimezone():%H:%M}"
+
+
+def _day(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _short(day: date | None) -> str:
+    return "no date" if day is None else f"{day.day} {day:%b %Y}"
+
+
+def _slot(case: Case) -> str:
+    if case.slot is None:
+        return ""
+    return f"{case.slot.gp} {_hm(case.slot.start)}{TO}{_hm(case.slot.end)}"
+
+
+def _heading(record: MeetingRecord, what: str) -> list[Flowable]:
+    m = record.meeting
+    end = m.starts_at.astimezone().timestamp() + m.length_minutes * 60
+    ends = datetime.fromtimestamp(end).astimezone()
+    facts = [
+        f"<b>When:</b> {escape(_day(record.day))}, {_hm(m.starts_at)}{TO}{ends:%H:%M}",
+        f"<b>Where:</b> {escape(m.place or 'not set')}",
+        f"<b>Chair:</b> {escape(m.chair or 'not set')}",
+    ]
+    return [
+        para(f"{what}: multidisciplinary team meeting", "title"),
+        rich(" &nbsp; · &nbsp; ".join(facts)),
+        Spacer(1, 3 * mm),
+    ]
+
+
+def agenda_pdf(record: MeetingRecord, printed: datetime, printed_by: str) -> bytes:
+    width = frame_width(wide=True)
+    rows = []
+    for n, case in enumerate(record.cases, start=1):
+        reason = case.row.reason + ("\n(late addition)" if case.row.late else "")
+        rows.append(
+            [
+                str(n),
+                f"{_hm(case.start)}\n{case.row.minutes} min",
+                case.row.name,
+                format_nhs(case.row.nhs_number),
+                reason,
+                case.row.presenter or "—",
+                _slot(case) or "—",
+            ]
+        )
+    story = _heading(record, "Agenda")
+    over = record.total_minutes - record.meeting.length_minutes
+    length = record.meeting.length_minutes
+    timing = f"{len(record.cases)} cases, {record.total_minutes} of {length} minutes planned"
+    if over > 0:
+        timing += f" — {over} minutes over"
+    story.append(para(timing, "small"))
+    if record.slots:
+        story.append(
+            para(
+                "GP slots: "
+                + "; ".join(f"{s.gp} {_hm(s.start)}{TO}{_hm(s.end)}" for s in record.slots),
+                "small",
+            )
+        )
+    story.append(Spacer(1, 3 * mm))
+    story.append(
+        table(
+            ["#", "Time", "Name", "NHS number", "Reason for discussion", "Presenter", "GP slot"],
+            rows,
+            [w * width for w in (0.04, 0.08, 0.16, 0.11, 0.33, 0.13, 0.15)],
+        )
+    )
+    return build(
+        story,
+        title=f"MDT agenda {record.day:%d %b %Y}",
+        header=f"{record.practice} ({record.ods_code}) · MDT agenda {_short(record.day)}",
+        printed=printed,
+        printed_by=printed_by,
+        wide=True,
+    )
+
+
+def _attendance(record: MeetingRecord) -> list[Flowable]:
+    width = frame_width()
+    present = [[a.name, a.discipline] for a in record.present] or [["No one recorded", ""]]
+    story: list[Flowable] = [
+        para("Attendance", "h2"),
+        table(["Present", "Discipline"], present, [0.6 * width, 0.4 * width]),
+    ]
+    if record.apologies:
+        story += [
+            Spacer(1, 2 * mm),
+            para("Not present: " + ", ".join(a.name for a in record.apologies), "small"),
+        ]
+    story.append(Spacer(1, 2 * mm))
+    story.append(para(record.quoracy.describe()))
+    return story
+
+
+def _actions_table(case: Case) -> Flowable:
+    width = frame_width()
+    return table(
+        ["Action", "Owner", "Due"],
+        [[a.description, a.owner or "—", _short(a.due)] for a in case.actions],
+        [0.58 * width, 0.25 * width, 0.17 * width],
+    )
+
+
+def minutes_pdf(record: MeetingRecord, printed: datetime, printed_by: str) -> bytes:
+    story = _heading(record, "Minutes")
+    state = MEETING_STATE.get(record.meeting.state, record.meeting.state)
+    if record.meeting.state != "finished":
+        story.append(para(f"Draft: the meeting is {state.lower()}.", "h3"))
+    story += _attendance(record)
+    story.append(para("Cases discussed", "h2"))
+    undiscussed = []
+    for n, case in enumerate(record.cases, start=1):
+        if case.row.outcome in (None, "pending", "not_discussed"):
+            undiscussed.append(case)
+            continue
+        block: list[Flowable] = [
+            para(f"{n}. {case.row.name} — NHS {format_nhs(case.row.nhs_number)}", "h3"),
+            rich(
+                f"<b>Reason:</b> {escape(case.row.reason)}<br/>"
+                f"<b>Presented by:</b> {escape(case.row.presenter or 'not recorded')}"
+                f" &nbsp; <b>Outcome:</b> {escape(case.outcome)}"
+            ),
+        ]
+        if case.row.notes:
+            block.append(para(case.row.notes))
+        if case.actions:
+            block += [Spacer(1, 1.5 * mm), _actions_table(case)]
+        story.append(KeepTogether(block))
+    if undiscussed:
+        story.append(para("Not discussed (carried forward)", "h2"))
+        story.append(
+            para(", ".join(f"{c.row.name} ({format_nhs(c.row.nhs_number)})" for c in undiscussed))
+        )
+    return build(
+        story,
+        title=f"MDT minutes {record.day:%d %b %Y}",
+        header=f"{record.practice} ({record.ods_code}) · MDT minutes {_short(record.day)}",
+        printed=printed,
+        printed_by=printed_by,
+    )
+
+
+def outcome_summary_pdf(
+    record: MeetingRecord, case: Case, printed: datetime, printed_by: str
+) -> bytes:
+    width = frame_width()
+    disciplines = sorted({a.discipline for a in record.present})
+    facts = [
+        ["Name", case.row.name],
+        ["NHS number", format_nhs(case.row.nhs_number)],
+        ["Date of birth", f"{case.date_of_birth.day} {case.date_of_birth:%b %Y}"],
+        ["Named coordinator", case.coordinator or "none"],
+        ["Meeting", f"{_day(record.day)}, {record.practice} MDT"],
+        ["Disciplines present", ", ".join(disciplines) or "not recorded"],
+    ]
+    story: list[Flowable] = [
+        para("MDT outcome summary", "title"),
+        para("For filing in the GP record.", "small"),
+        Spacer(1, 3 * mm),
+        table(["", ""], facts, [0.3 * width, 0.7 * width]),
+        para("Why the team discussed this person", "h2"),
+        para(case.row.reason),
+        para("Discussion", "h2"),
+        para(case.row.notes or "No notes recorded."),
+        para("Outcome", "h2"),
+        para(case.outcome),
+        para("Actions agreed", "h2"),
+    ]
+    story.append(_actions_table(case) if case.actions else para("No actions agreed."))
+    return build(
+        story,
+        title=f"MDT outcome summary {case.row.name} {record.day:%d %b %Y}",
+        header=f"{record.practice} ({record.ods_code}) · MDT outcome summary",
+        printed=printed,
+        printed_by=printed_by,
+    )
+
+
+def _log(store: OpenStore, what: str, meeting_id: str, **detail: object) -> None:
+    with store.session() as s, s.begin():
+        audit.log(s, "print", entity="meeting", record_id=meeting_id, paper=what, **detail)
+
+
+def print_agenda(store: OpenStore, meeting_id: str, path: Path) -> Path:
+    record = meeting_record(store, meeting_id)
+    save(path, agenda_pdf(record, store.clock.now(), store.actor.name))
+    _log(store, "agenda", meeting_id, cases=len(record.cases))
+    return path
+
+
+def print_minutes(store: OpenStore, meeting_id: str, path: Path) -> Path:
+    record = meeting_record(store, meeting_id)
+    save(path, minutes_pdf(record, store.clock.now(), store.actor.name))
+    _log(store, "minutes", meeting_id, cases=len(record.cases))
+    return path
+
+
+def summary_name(record: MeetingRecord, case: Case) -> str:
+    family, _, given = case.row.name.partition(", ")
+    safe = re.sub(r"[^\w .-]", "", f"{family} {given}").strip()
+    return f"{record.day:%Y-%m-%d} MDT outcome - {safe} - {case.row.nhs_number}.pdf"
+
+
+def print_outcome_summaries(store: OpenStore, meeting_id: str, folder: Path) -> list[Path]:
+    """One PDF per person discussed (not those carried forward), into folder."""
+    record = meeting_record(store, meeting_id)
+    now = store.clock.now()
+    written = []
+    for case in record.cases:
+        if case.row.outcome in (None, "pending", "not_discussed"):
+            continue
+        path = folder / summary_name(record, case)
+        save(path, outcome_summary_pdf(record, case, now, store.actor.name))
+        written.append(path)
+    _log(store, "outcome summaries", meeting_id, people=len(written))
+    return written
