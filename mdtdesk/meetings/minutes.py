@@ -65,7 +65,7 @@ def meeting_record(store: OpenStore, meeting_id: str) -> MeetingRecord:
         meeting = get(s, meeting_id)
         chair = s.get(StaffMember, meeting.chair_id) if meeting.chair_id else None
         found = agenda_rows.rows(s, meeting_id)
-        staff = dict(s.execute(select(StaffMember.id, StaffMember.name)).tuples().all())
+        staff = {sid: name for sid, name in s.execute(select(StaffMember.id, StaffMember.name))}
         people = {
             p.id: p
             for p in s.execute(

@@ -4,7 +4,7 @@ order the team sets.
 "Since the last meeting" means from the date of the meeting before this one up to and
 including this meeting's date; something dated on the last meeting's day counts only
 if that person was not on the last meeting's agenda (it may have happened after it).
-With no meeting before, it means the last seven days.
+With no meeting before, it means the seven days up to and including the meeting date.
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ def propose_in(session: Session, meeting_id: str) -> list[Proposal]:
         )
     window = _Window(
         day,
-        local_day(last.starts_at) if last else day - timedelta(days=7),
+        local_day(last.starts_at) if last else day - timedelta(days=6),
         last_agenda,
         last,
     )

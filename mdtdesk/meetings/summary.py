@@ -87,7 +87,7 @@ def case_summary(store: OpenStore, patient_id: str, meeting_id: str) -> CaseSumm
             raise LookupError("This person is no longer in the store.")
         meeting = s.get(Meeting, meeting_id)
         day = local_day(meeting.starts_at) if meeting else date.today()
-        staff = dict(s.execute(select(StaffMember.id, StaffMember.name)).tuples().all())
+        staff = {sid: name for sid, name in s.execute(select(StaffMember.id, StaffMember.name))}
 
         def of(model: Any) -> Any:
             return select(model).where(model.patient_id == patient_id, model.deleted.is_(False))
