@@ -117,7 +117,9 @@ def test_timing_against_the_meeting_length_and_gp_slots(store: OpenStore) -> Non
     ids = agenda.add(
         store, mid, [(add_patient(store, f), "r") for f in ("Ash", "Birch", "Cedar", "Dogwood")]
     )
-    for item, minutes, gp in zip(ids, (10, 5, 15, 5), (okafor, None, okafor, me(store))):
+    for item, minutes, gp in zip(
+        ids, (10, 5, 15, 5), (okafor, None, okafor, me(store)), strict=True
+    ):
         agenda.update_item(store, item, minutes=minutes, gp_id=gp)
     meeting = schedule.meeting_row(store, mid)
     rows = agenda.agenda(store, mid)

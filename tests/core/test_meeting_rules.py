@@ -114,7 +114,7 @@ def test_unplanned_admission_or_ae_since_the_last_meeting(
 
 
 def test_risk_band_raised_or_efi_severe(store: OpenStore, meetings: tuple[str, str]) -> None:
-    last, this = meetings
+    _, this = meetings
 
     def scores(family: str, kind: str, *values: tuple[date, float], efi: float = 0.2) -> str:
         pid = add_patient(store, family, efi_score=efi)
