@@ -6,18 +6,20 @@ Usage: python scripts/screenshots.py STORE_DIR PASSPHRASE
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
 from mdtdesk.clock import SystemClock
 from mdtdesk.demo.generator import populate
+from mdtdesk.printing import meeting_papers
 from mdtdesk.store import lifecycle
 from mdtdesk.store.keyfile import KdfCost
 from mdtdesk.store.layout import StorePaths
@@ -110,6 +112,7 @@ def main() -> None:
         save(wizard, "first-run-passphrase.png")
         wizard.close()
         sync_screens(app, worker, Path(tmp), clock, cost)
+        meeting_screens(app, worker, Path(tmp), clock, cost)
 
 
 def sync_screens(
@@ -171,6 +174,96 @@ def sync_screens(
             save(window, name)
         window.close()
         settle(app, worker)
+
+
+def meeting_screens(
+    app: QApplication, worker: StoreWorker, tmp: Path, clock: SystemClock, cost: KdfCost
+) -> None:
+    """The agenda builder, meeting mode, and the agenda and minutes as PDF pages."""
+    phrase, user = "screenshot stores only", "Dr Hannah Kerrison"
+    folder = tmp / "meetings"
+    lifecycle.create_store(
+        folder, ods_code="D82044", practice_name="Aylsham Road Surgery", user=user,
+        profession="GP", passphrase=phrase, clock=clock, kdf_cost=cost,
+    ).store.close()  # fmt: skip
+    with lifecycle.open_store(folder, user=user, passphrase=phrase, clock=clock) as store:
+        populate(store, patients=400, seed=11)
+    settings = QSettings(str(tmp / "meetings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(folder, [user], clock, worker, cost, settings, user)
+    window.resize(1500, 950)
+    window.show()
+    window.enter(lifecycle.open_store(folder, user=user, passphrase=phrase, clock=clock))
+    settle(app, worker)
+    workspace = window.workspace
+    assert workspace is not None
+    workspace.show_meetings()
+    settle(app, worker)
+    builder = workspace.meetings.builder
+    builder.proposal_table.selectAll()
+    rows = builder.proposals.all()
+    builder.proposal_table.clearSelection()
+    for n in range(min(7, len(rows))):
+        builder.proposal_table.selectRow(n)
+        builder.add_proposed()
+        settle(app, worker)
+    staff = {m.name: m.id for m in workspace.caseload.staff}
+    for n, gp in enumerate(("Dr Samuel Okafor", "Dr Samuel Okafor", "Dr Hannah Kerrison")):
+        builder.table.selectRow(n)
+        settle(app, worker)
+        builder.gp.setCurrentIndex(builder.gp.findData(staff[gp]))
+        builder._person_changed("gp_id")
+        settle(app, worker)
+    builder.table.selectRow(1)
+    settle(app, worker)
+    save(window, "agenda-builder.png")
+    meeting_id = builder.meeting_id
+    assert meeting_id is not None
+    pdfs = tmp / "papers"
+    pdfs.mkdir()
+    with lifecycle.open_store(folder, user=user, passphrase=phrase, clock=clock) as store:
+        meeting_papers.print_agenda(store, meeting_id, pdfs / "agenda.pdf")
+    workspace.open_meeting_mode(meeting_id)
+    settle(app, worker)
+    mode = workspace.meeting_mode
+    assert mode is not None
+    mode.resize(1500, 950)
+    for row in range(mode.people.rowCount()):
+        if row % 4 != 3:
+            mode.people.item(row, 0).setCheckState(Qt.CheckState.Checked)
+            settle(app, worker)
+    save(mode, "meeting-attendance.png")
+    mode.go(0)
+    settle(app, worker)
+    mode.notes.setPlainText(
+        "Daughter says nights are the problem: two falls getting to the toilet. "
+        "Agreed commode and falls referral; review pendant alarm."
+    )
+    mode.choose("change_plan")
+    mode.action_text.setText("Refer to falls service")
+    mode.action_owner.setCurrentIndex(mode.action_owner.findData(staff["Ruth Fairweather"]))
+    mode.add_action()
+    settle(app, worker)
+    mode.go(1)
+    settle(app, worker)
+    mode.choose("continue")
+    settle(app, worker)
+    mode.go(0)
+    settle(app, worker)
+    save(mode, "meeting-mode.png")
+    mode.confirm_finish()
+    settle(app, worker)
+    with lifecycle.open_store(folder, user=user, passphrase=phrase, clock=clock) as store:
+        meeting_papers.print_minutes(store, meeting_id, pdfs / "minutes.pdf")
+        [summary, *_] = meeting_papers.print_outcome_summaries(store, meeting_id, pdfs)
+    mode.reject()
+    window.close()
+    settle(app, worker)
+    # The papers as pictures (first page each), for review and the README.
+    for pdf, name in ((pdfs / "agenda.pdf", "agenda-pdf"), (pdfs / "minutes.pdf", "minutes-pdf"),
+                      (summary, "outcome-summary-pdf")):  # fmt: skip
+        subprocess.run(
+            ["pdftoppm", "-r", "70", "-png", "-singlefile", str(pdf), str(OUT / name)], check=True
+        )
 
 
 if __name__ == "__main__":

@@ -10,9 +10,7 @@ from sqlalchemy import func, select
 from mdtdesk.clock import age_on, today
 from mdtdesk.store.models import Action, HospitalEvent, Patient, StaffMember
 from mdtdesk.store.opened import OpenStore
-from mdtdesk.store.vocab import efi_band
-
-OPEN_ACTION_STATUSES = ("open", "in_progress", "waiting")
+from mdtdesk.store.vocab import OPEN_ACTION_STATUSES, efi_band
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,6 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mdtdesk.caseload.rows import OPEN_ACTION_STATUSES
 from mdtdesk.meetings.schedule import get, local_day, previous_meeting
 from mdtdesk.store.models import (
     Action,
@@ -33,7 +32,7 @@ from mdtdesk.store.models import (
     StoreMeta,
 )
 from mdtdesk.store.opened import OpenStore
-from mdtdesk.store.vocab import efi_band
+from mdtdesk.store.vocab import OPEN_ACTION_STATUSES, efi_band
 
 RULES: dict[str, str] = {
     "new_referral": "New referral since the last meeting",

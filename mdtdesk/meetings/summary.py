@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from mdtdesk.caseload.rows import OPEN_ACTION_STATUSES
 from mdtdesk.clock import age_on
 from mdtdesk.meetings.schedule import local_day
 from mdtdesk.store import audit
@@ -27,7 +26,7 @@ from mdtdesk.store.models import (
     StaffMember,
 )
 from mdtdesk.store.opened import OpenStore
-from mdtdesk.store.vocab import CASELOAD_STATUS, OUTCOME, efi_band
+from mdtdesk.store.vocab import CASELOAD_STATUS, OPEN_ACTION_STATUSES, OUTCOME, efi_band
 
 RECENT_DAYS = 365
 

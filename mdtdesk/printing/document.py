@@ -107,23 +107,24 @@ def rich(markup: str, style: str = "body") -> Paragraph:
     return Paragraph(markup, STYLES[style])
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> Table:
-    """A ruled table with a blue header row that repeats on every page."""
-    cells: list[list[Any]] = [[para(h, "head") for h in header]]
+def table(
+    header: Sequence[str] | None, rows: Sequence[Sequence[Any]], widths: Sequence[float]
+) -> Table:
+    """A ruled table, with a blue header row that repeats on every page if it has one."""
+    first = 0 if header is None else 1
+    cells: list[list[Any]] = [] if header is None else [[para(h, "head") for h in header]]
     cells += [[c if isinstance(c, Flowable) else para(str(c), "cell") for c in r] for r in rows]
-    made = Table(cells, colWidths=list(widths), repeatRows=1)
-    made.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), NHS_BLUE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#AEB7BD")),
-                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, PALE]),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#AEB7BD")),
+        ("ROWBACKGROUNDS", (0, first), (-1, -1), [colors.white, PALE]),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header is not None:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), NHS_BLUE))
+    made = Table(cells, colWidths=list(widths), repeatRows=first)
+    made.setStyle(TableStyle(style))
     return made
 
 

@@ -9,6 +9,7 @@ written to the audit log.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -191,7 +192,7 @@ def outcome_summary_pdf(
         para("MDT outcome summary", "title"),
         para("For filing in the GP record.", "small"),
         Spacer(1, 3 * mm),
-        table(["", ""], facts, [0.3 * width, 0.7 * width]),
+        table(None, facts, [0.3 * width, 0.7 * width]),
         para("Why the team discussed this person", "h2"),
         para(case.row.reason),
         para("Discussion", "h2"),
@@ -210,22 +211,63 @@ def outcome_summary_pdf(
     )
 
 
-def _log(store: OpenStore, what: str, meeting_id: str, **detail: object) -> None:
+@dataclass(frozen=True)
+class Paper:
+    kind: str  # agenda, minutes or outcome summary
+    file_name: str
+    pdf: bytes
+    count: int  # cases on it
+
+
+def paper(store: OpenStore, meeting_id: str, kind: str) -> Paper:
+    """The agenda or the minutes, built in memory (nothing is written or audited yet)."""
+    record = meeting_record(store, meeting_id)
+    now, who = store.clock.now(), store.actor.name
+    day = f"{record.day:%Y-%m-%d}"
+    if kind == "agenda":
+        return Paper(kind, f"{day} MDT agenda.pdf", agenda_pdf(record, now, who), len(record.cases))
+    if kind == "minutes":
+        return Paper(
+            kind, f"{day} MDT minutes.pdf", minutes_pdf(record, now, who), len(record.cases)
+        )
+    raise ValueError(f"no paper called {kind!r}")
+
+
+def summaries(store: OpenStore, meeting_id: str) -> list[Paper]:
+    """One outcome summary per person discussed (not those carried forward)."""
+    record = meeting_record(store, meeting_id)
+    now, who = store.clock.now(), store.actor.name
+    return [
+        Paper(
+            "outcome summary",
+            summary_name(record, case),
+            outcome_summary_pdf(record, case, now, who),
+            1,
+        )
+        for case in record.cases
+        if case.row.outcome not in (None, "pending", "not_discussed")
+    ]
+
+
+def log_printed(store: OpenStore, meeting_id: str, what: str, how: str, count: int) -> None:
+    """Audit a paper leaving the store: saved to a file or sent to a printer."""
     with store.session() as s, s.begin():
-        audit.log(s, "print", entity="meeting", record_id=meeting_id, paper=what, **detail)
+        audit.log(
+            s, "print", entity="meeting", record_id=meeting_id, paper=what, to=how, cases=count
+        )
 
 
 def print_agenda(store: OpenStore, meeting_id: str, path: Path) -> Path:
-    record = meeting_record(store, meeting_id)
-    save(path, agenda_pdf(record, store.clock.now(), store.actor.name))
-    _log(store, "agenda", meeting_id, cases=len(record.cases))
+    made = paper(store, meeting_id, "agenda")
+    save(path, made.pdf)
+    log_printed(store, meeting_id, "agenda", "file", made.count)
     return path
 
 
 def print_minutes(store: OpenStore, meeting_id: str, path: Path) -> Path:
-    record = meeting_record(store, meeting_id)
-    save(path, minutes_pdf(record, store.clock.now(), store.actor.name))
-    _log(store, "minutes", meeting_id, cases=len(record.cases))
+    made = paper(store, meeting_id, "minutes")
+    save(path, made.pdf)
+    log_printed(store, meeting_id, "minutes", "file", made.count)
     return path
 
 
@@ -236,15 +278,8 @@ def summary_name(record: MeetingRecord, case: Case) -> str:
 
 
 def print_outcome_summaries(store: OpenStore, meeting_id: str, folder: Path) -> list[Path]:
-    """One PDF per person discussed (not those carried forward), into folder."""
-    record = meeting_record(store, meeting_id)
-    now = store.clock.now()
-    written = []
-    for case in record.cases:
-        if case.row.outcome in (None, "pending", "not_discussed"):
-            continue
-        path = folder / summary_name(record, case)
-        save(path, outcome_summary_pdf(record, case, now, store.actor.name))
-        written.append(path)
-    _log(store, "outcome summaries", meeting_id, people=len(written))
+    """Each outcome summary into folder, as its own file."""
+    made = summaries(store, meeting_id)
+    written = [save(folder / p.file_name, p.pdf) for p in made]
+    log_printed(store, meeting_id, "outcome summaries", "file", len(written))
     return written

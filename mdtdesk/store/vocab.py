@@ -36,6 +36,9 @@ def efi_band(score: float | None) -> str | None:
     return "severe"
 
 
+# Action statuses that still need someone to do something.
+OPEN_ACTION_STATUSES = ("open", "in_progress", "waiting")
+
 MEETING_STATE = {
     "planned": "Planned",
     "agenda_circulated": "Agenda circulated",

@@ -149,6 +149,9 @@ class MainWindow(QMainWindow):
         self.sync_action = act("Show &sync", "Ctrl+Shift+S", self._show_sync)
         self.sync_export_action = act("E&xport sync file…", "Ctrl+E", self._sync_export)
         self.sync_import_action = act("&Import sync files…", "Ctrl+Shift+I", self._sync_import)
+        self.meetings_action = act("Show &meetings", "Ctrl+Shift+M", self._show_meetings)
+        self.plan_action = act("&Plan a meeting…", "Ctrl+Shift+N", self._plan_meeting)
+        self.meeting_mode_action = act("&Open meeting mode", "Ctrl+Shift+O", self._meeting_mode)
         self.quit_action = act("&Quit", QKeySequence.StandardKey.Quit, self.close)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.import_action)
@@ -160,11 +163,18 @@ class MainWindow(QMainWindow):
         patient_menu.addAction(self.find_action)
         patient_menu.addAction(self.referral_action)
         patient_menu.addAction(self.close_record_action)
+        meetings_menu = self.menuBar().addMenu("&Meetings")
+        meetings_menu.addAction(self.meetings_action)
+        meetings_menu.addAction(self.plan_action)
+        meetings_menu.addAction(self.meeting_mode_action)
         sync_menu = self.menuBar().addMenu("&Sync")
         sync_menu.addAction(self.sync_action)
         sync_menu.addAction(self.sync_export_action)
         sync_menu.addAction(self.sync_import_action)
         self.unlocked_only = (
+            self.meetings_action,
+            self.plan_action,
+            self.meeting_mode_action,
             self.sync_action,
             self.sync_export_action,
             self.sync_import_action,
@@ -190,6 +200,19 @@ class MainWindow(QMainWindow):
     def _close_record(self) -> None:
         if self.workspace is not None:
             self.workspace.close_current()
+
+    def _show_meetings(self) -> None:
+        if self.workspace is not None:
+            self.workspace.show_meetings()
+
+    def _plan_meeting(self) -> None:
+        if self.workspace is not None:
+            self.workspace.show_meetings()
+            self.workspace.meetings.plan()
+
+    def _meeting_mode(self) -> None:
+        if self.workspace is not None and self.workspace.meetings.builder.meeting_id:
+            self.workspace.open_meeting_mode(self.workspace.meetings.builder.meeting_id)
 
     def _show_sync(self) -> None:
         if self.workspace is not None:

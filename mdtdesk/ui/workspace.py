@@ -1,4 +1,5 @@
-"""What an unlocked user works in: the caseload and sync tabs and one tab per open record.
+"""What an unlocked user works in: the caseload, meetings and sync tabs, one tab per open
+record, and meeting mode's window when a meeting is running.
 
 Made on unlock and destroyed on lock, so nothing of a patient outlives the lock in a
 widget or a model; where the user was is kept as a WorkspaceState of ids and choices.
@@ -13,6 +14,8 @@ from PySide6.QtWidgets import QDialog, QTabBar, QTabWidget, QVBoxLayout, QWidget
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.ui.caseload_view import CaseloadState, CaseloadView
 from mdtdesk.ui.import_dialog import ImportDialog
+from mdtdesk.ui.meeting_mode import MeetingMode
+from mdtdesk.ui.meetings_view import MeetingsView
 from mdtdesk.ui.patient_view import PatientView
 from mdtdesk.ui.referral_dialog import ReferralDialog
 from mdtdesk.ui.sync_view import SyncView
@@ -26,6 +29,8 @@ class WorkspaceState:
     patients: tuple[str, ...] = ()
     current: int = 0
     record_section: dict[str, int] = field(default_factory=dict)
+    meeting: str | None = None  # the meeting selected on the Meetings tab
+    meeting_mode: bool = False  # and whether meeting mode was open on it
 
 
 class Workspace(QWidget):
@@ -43,15 +48,23 @@ class Workspace(QWidget):
         self.tabs.setAccessibleName("Open records")
         self.tabs.addTab(self.caseload, "Caseload")
         self.tabs.tabBar().setTabButton(0, QTabBar.ButtonPosition.RightSide, None)
+        self.meetings = MeetingsView(
+            store, worker, lambda: self.caseload.staff, self.caseload.model.caseload_index, self
+        )
+        self.meetings.start_meeting.connect(self.open_meeting_mode)
+        self.tabs.addTab(self.meetings, "Meetings")
+        self.tabs.tabBar().setTabButton(1, QTabBar.ButtonPosition.RightSide, None)
+        self.meeting_mode: MeetingMode | None = None
         # A file in or out may change records under the caseload list.
         self.sync = SyncView(store, worker, self.caseload.reload)
         self.tabs.addTab(self.sync, "Sync")
-        self.tabs.tabBar().setTabButton(1, QTabBar.ButtonPosition.RightSide, None)
+        self.tabs.tabBar().setTabButton(2, QTabBar.ButtonPosition.RightSide, None)
         self.tabs.tabCloseRequested.connect(self.close_tab)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
         self.caseload.reload()
+        self.meetings.reload()
 
     # -- records -----------------------------------------------------------------
     def patient_views(self) -> list[PatientView]:
@@ -72,6 +85,34 @@ class Workspace(QWidget):
         self.tabs.setCurrentIndex(index)
         view.load()
         return view
+
+    def show_meetings(self) -> None:
+        self.tabs.setCurrentWidget(self.meetings)
+        self.meetings.table.setFocus()
+
+    def open_meeting_mode(self, meeting_id: str) -> None:
+        if self.closed:
+            return
+        if self.meeting_mode is not None:
+            if self.meeting_mode.meeting_id == meeting_id:
+                self.meeting_mode.raise_()
+                self.meeting_mode.activateWindow()
+                return
+            self.meeting_mode.reject()
+        mode = MeetingMode(self.store, self.worker, self.caseload.staff, meeting_id, self)
+        mode.finished.connect(lambda _code, m=mode: self._meeting_mode_closed(m))
+        mode.finished_meeting.connect(lambda _m: self.meetings.reload())
+        self.meeting_mode = mode
+        mode.showFullScreen()
+        mode.start()
+
+    def _meeting_mode_closed(self, mode: MeetingMode) -> None:
+        if self.meeting_mode is mode:
+            self.meeting_mode = None
+        mode.deleteLater()
+        if not self.closed:
+            self.meetings.reload()
+            self.meetings.builder.reload()
 
     def show_sync(self) -> None:
         self.tabs.setCurrentWidget(self.sync)
@@ -130,6 +171,8 @@ class Workspace(QWidget):
             patients=tuple(v.patient_id for v in views),
             current=self.tabs.currentIndex(),
             record_section={v.patient_id: v.tabs.currentIndex() for v in views},
+            meeting=self.meetings.builder.meeting_id,
+            meeting_mode=self.meeting_mode is not None,
         )
 
     def restore(self, state: WorkspaceState) -> None:
@@ -139,6 +182,10 @@ class Workspace(QWidget):
             if view is not None:
                 view.tabs.setCurrentIndex(state.record_section.get(patient_id, 0))
         self.tabs.setCurrentIndex(min(state.current, self.tabs.count() - 1))
+        if state.meeting is not None:
+            self.meetings.reload(select=state.meeting)
+            if state.meeting_mode:
+                self.open_meeting_mode(state.meeting)
 
     def _caseload_loaded(self) -> None:
         if self.tabs.currentIndex() == 0:
@@ -152,7 +199,10 @@ class Workspace(QWidget):
             dialog.deleteLater()
         for view in self.patient_views():
             view.clear()
+        # Meeting mode is one of the dialogs closed above; closing saves what was typed.
+        self.meeting_mode = None
         self.caseload.clear()
+        self.meetings.clear()
         self.sync.clear()
         while self.tabs.count() > 1:
             self.tabs.removeTab(1)
