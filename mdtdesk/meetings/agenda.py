@@ -244,8 +244,8 @@ def reorder(
                 items[item_id].position = position
 
 
-def move(store: OpenStore, item_id: str, places: int) -> None:
-    """Move one case up (negative) or down the agenda."""
+def move(store: OpenStore, item_id: str, places: int, reason_to_amend: str | None = None) -> None:
+    """Move one case up (negative) or down the agenda; at either end it stays."""
     with store.session() as s:
         meeting_id = _item(s, item_id)[1].id
         order = [i.id for i in _items(s, meeting_id)]
@@ -253,7 +253,7 @@ def move(store: OpenStore, item_id: str, places: int) -> None:
     to = max(0, min(len(order) - 1, at + places))
     if to != at:
         order.insert(to, order.pop(at))
-        reorder(store, meeting_id, order)
+        reorder(store, meeting_id, order, reason_to_amend)
 
 
 def update_item(

@@ -416,14 +416,14 @@ class AgendaBuilder(QWidget):
     # -- order ---------------------------------------------------------------------------
     def move_case(self, by: int) -> None:
         item = self._current_id()
-        if item is None or self.loaded is None:
+        if item is None:
             return
-        ids = [r.id for r in self.loaded.rows]
-        at = ids.index(item)
-        to = max(0, min(len(ids) - 1, at + by))
-        if to != at:
-            ids.insert(to, ids.pop(at))
-            self.reorder(ids, item)
+        store = self.store
+        self._change(
+            "the order of the agenda",
+            lambda reason: agenda.move(store, item, by, reason),
+            item,
+        )
 
     def reorder(self, order: list[str], select: str | None = None) -> None:
         meeting = self.meeting_id

@@ -459,7 +459,8 @@ class MeetingMode(QDialog):
             f" · planned {row.minutes} min" + (" · <b>late addition</b>" if row.late else "")
         )
         self._filling = True
-        if refresh_summary or not self._dirty:
+        typed_since = self._dirty and not refresh_summary
+        if not typed_since and self.notes.toPlainText() != row.notes:
             self.notes.setPlainText(row.notes)
         for button in self.outcomes.buttons():
             button.setChecked(button.property("outcome") == row.outcome)

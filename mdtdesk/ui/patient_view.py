@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from mdtdesk.clock import today
+from mdtdesk.meetings.requests import ask_for_discussion
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.patients import drafts
 from mdtdesk.patients.details import (
@@ -210,8 +212,16 @@ class PatientView(QWidget):
         self.tabs.addTab(list_table(self.action_rows, "Actions"), "Actions")
         self.tabs.addTab(list_table(self.contacts, "Contact log"), "Contacts")
 
+        self.discuss_button = QPushButton("Ask the &MDT to discuss…")
+        self.discuss_button.setToolTip(
+            "The agenda builder proposes this person for the next meeting until they are discussed"
+        )
+        self.discuss_button.clicked.connect(self.ask_for_discussion)
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.discuss_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.header)
+        layout.addLayout(top)
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
         save = QShortcut(QKeySequence.StandardKey.Save, self)
@@ -381,6 +391,27 @@ class PatientView(QWidget):
             return not self.dirty
         self.discard()
         return True
+
+    # -- asking for discussion -----------------------------------------------------
+    def ask_for_discussion(self) -> None:
+        dialog = QInputDialog(self)
+        dialog.setObjectName("discuss-dialog")
+        dialog.setWindowTitle("Ask the MDT to discuss")
+        dialog.setLabelText("Why should the team discuss this person?")
+        dialog.textValueSelected.connect(self._request_discussion)
+        dialog.open()
+
+    def _request_discussion(self, reason: str) -> None:
+        if self._closed:
+            return
+        store, pid = self.store, self.patient_id
+
+        def asked(_id: str) -> None:
+            self._notice("Asked: the agenda builder will propose this person for the next meeting.")
+
+        self.worker.submit(
+            lambda: ask_for_discussion(store, pid, reason), asked, lambda e: self._notice(str(e))
+        )
 
     # -- hospital visits ---------------------------------------------------------
     def add_visit(self) -> None:

@@ -231,3 +231,16 @@ def test_people_already_on_the_agenda_are_not_proposed(
 def test_settings_must_name_every_rule(store: OpenStore) -> None:
     with pytest.raises(ValueError, match="every rule"):
         rules.save_settings(store, rules.RuleSettings(order=("review_due",)))
+
+
+def test_asking_for_discussion_needs_a_reason(store: OpenStore) -> None:
+    from mdtdesk.meetings.requests import ask_for_discussion
+    from mdtdesk.meetings.schedule import MeetingError
+
+    this = meeting_on(store, MEETING_DAY)
+    pid = add_patient(store, "Asked")
+    with pytest.raises(MeetingError, match="Reason: say why"):
+        ask_for_discussion(store, pid, "  ")
+    assert proposed(store, this) == {}
+    ask_for_discussion(store, pid, "Two falls")
+    assert proposed(store, this) == {"Asked": ["requested"]}

@@ -290,3 +290,45 @@ def test_notes_typed_just_before_a_lock_or_a_crash_are_kept(
     rows = agenda.agenda(window.store, meeting_id)
     assert rows[1].notes == "Carer exhausted; son to visit"
     assert back.meeting_id == meeting_id
+
+
+def test_a_coordinator_asks_the_mdt_to_discuss_someone(qtbot, demo_dir: Path, make_window) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from mdtdesk.meetings import rules
+    from mdtdesk.ui.patient_view import PatientView
+
+    window = make_window(demo_dir)
+    unlock(qtbot, window)
+    workspace = window.workspace
+    assert workspace is not None and window.store is not None
+    [meeting] = [
+        m for m in schedule.list_meetings(window.store) if m.day.isoformat() == "2026-11-24"
+    ]
+    asked = {
+        p.patient_id
+        for p in rules.propose(window.store, meeting.id)
+        if any(r == "requested" for r, _ in p.reasons)
+    }
+    row = next(
+        r
+        for r in workspace.caseload.model.all_rows()
+        if r.patient_id not in asked and r.status == "active"
+    )
+    view = workspace.open_patient(row.patient_id)
+    assert isinstance(view, PatientView)
+    qtbot.waitUntil(lambda: view.record is not None, timeout=10000)
+    view.discuss_button.click()
+    dialog = view.findChild(QInputDialog, "discuss-dialog")
+    assert dialog is not None
+    dialog.setTextValue("Carer at breaking point")
+    dialog.accept()
+    settle(qtbot, window)
+    assert "Asked" in view.banner.text()
+    [proposal] = [
+        p for p in rules.propose(window.store, meeting.id) if p.patient_id == row.patient_id
+    ]
+    assert (
+        "Discussion asked for by Alex Carter on 23 Nov 2026: Carer at breaking point"
+        in proposal.reason
+    )
