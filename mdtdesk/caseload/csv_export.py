@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from mdtdesk.caseload.csv_format import EXPORT_COLUMNS
 from mdtdesk.store import atomic, audit
-from mdtdesk.store.models import Condition, Patient, StaffMember
+from mdtdesk.store.models import Condition, Patient
 from mdtdesk.store.opened import OpenStore
+from mdtdesk.store.staff import staff_names
 
 
 def export_caseload(store: OpenStore, out: Path) -> int:
@@ -21,7 +22,7 @@ def export_caseload(store: OpenStore, out: Path) -> int:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
     with store.session() as s, s.begin():
-        staff = dict(s.execute(select(StaffMember.id, StaffMember.name)).all())
+        staff = staff_names(s)
         conditions: dict[str, list[str]] = defaultdict(list)
         for patient_id, name in s.execute(
             select(Condition.patient_id, Condition.name)

@@ -13,6 +13,7 @@ from mdtdesk.meetings.attendance import Attendee, Quoracy, attendees_in, quoracy
 from mdtdesk.meetings.schedule import MeetingRow, get, local_day, row_of
 from mdtdesk.store.models import Action, Patient, StaffMember
 from mdtdesk.store.opened import OpenStore
+from mdtdesk.store.staff import staff_names
 from mdtdesk.store.vocab import OUTCOME
 
 
@@ -65,7 +66,7 @@ def meeting_record(store: OpenStore, meeting_id: str) -> MeetingRecord:
         meeting = get(s, meeting_id)
         chair = s.get(StaffMember, meeting.chair_id) if meeting.chair_id else None
         found = agenda_rows.rows(s, meeting_id)
-        staff = {sid: name for sid, name in s.execute(select(StaffMember.id, StaffMember.name))}
+        staff = staff_names(s)
         people = {
             p.id: p
             for p in s.execute(

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mdtdesk.meetings.schedule import get, local_day, previous_meeting
+from mdtdesk.meetings.schedule import get, local_day, previous_meeting, short_day
 from mdtdesk.store.models import (
     Action,
     AgendaItem,
@@ -141,10 +141,6 @@ class _Window:
         return when > self.since or patient_id not in self.last_agenda
 
 
-def _short(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 def propose(store: OpenStore, meeting_id: str) -> list[Proposal]:
     with store.session() as s:
         return propose_in(s, meeting_id)
@@ -219,12 +215,12 @@ def _new_referrals(s: Session, w: _Window, _c: RuleSettings, people: dict[str, P
             Patient.id.in_(list(people)), Patient.referral_date.between(w.since, w.day)
         )
     )
-    return [(pid, f"New referral ({_short(on)})") for pid, on in rows if on and w.holds(pid, on)]
+    return [(pid, f"New referral ({short_day(on)})") for pid, on in rows if on and w.holds(pid, on)]
 
 
 def _reviews_due(s: Session, w: _Window, _c: RuleSettings, people: dict[str, Proposal]) -> Found:
     found: Found = [
-        (pid, f"Review due {_short(on)}")
+        (pid, f"Review due {short_day(on)}")
         for pid, on in s.execute(
             select(Patient.id, Patient.next_review_date).where(
                 Patient.deleted.is_(False), Patient.next_review_date <= w.day
@@ -241,7 +237,7 @@ def _reviews_due(s: Session, w: _Window, _c: RuleSettings, people: dict[str, Pro
         if pid not in newest or version > newest[pid][0]:
             newest[pid] = (version, review)
     found += [
-        (pid, f"Care plan review due {_short(review)}")
+        (pid, f"Care plan review due {short_day(review)}")
         for pid, (_v, review) in newest.items()
         if review is not None and review <= w.day
     ]
@@ -262,7 +258,7 @@ def _hospital(s: Session, w: _Window, _c: RuleSettings, _p: dict[str, Proposal])
     for pid, kind, on in rows:
         if w.holds(pid, on):
             what = "Unplanned admission" if kind == "admission" else "A&E attendance"
-            found.append((pid, f"{what} {_short(on)}"))
+            found.append((pid, f"{what} {short_day(on)}"))
     return found
 
 
@@ -333,7 +329,7 @@ def _requested(s: Session, w: _Window, _c: RuleSettings, _p: dict[str, Proposal]
         found.append(
             (
                 request.patient_id,
-                f"Discussion asked for{by} on {_short(request.requested_on)}: {request.reason}",
+                f"Discussion asked for{by} on {short_day(request.requested_on)}: {request.reason}",
             )
         )
     return found
@@ -353,7 +349,9 @@ def _overdue(s: Session, w: _Window, _c: RuleSettings, _p: dict[str, Proposal]) 
     found: Found = []
     for pid, dues in counts.items():
         n = len(dues)
-        found.append((pid, f"{n} action{'s' if n > 1 else ''} overdue (since {_short(min(dues))})"))
+        found.append(
+            (pid, f"{n} action{'s' if n > 1 else ''} overdue (since {short_day(min(dues))})")
+        )
     return found
 
 
@@ -365,7 +363,7 @@ def _carried_forward(s: Session, w: _Window, _c: RuleSettings, _p: dict[str, Pro
         .outerjoin(Outcome, (Outcome.agenda_item_id == AgendaItem.id) & Outcome.deleted.is_(False))
         .where(AgendaItem.meeting_id == w.last_meeting.id, AgendaItem.deleted.is_(False))
     )
-    when = _short(local_day(w.last_meeting.starts_at))
+    when = short_day(local_day(w.last_meeting.starts_at))
     return [
         (pid, f"Carried forward: not discussed on {when}")
         for pid, outcome in rows

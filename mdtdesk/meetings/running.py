@@ -15,7 +15,14 @@ from sqlalchemy.orm import Session
 
 from mdtdesk.meetings import agenda
 from mdtdesk.meetings.attendance import invite_team
-from mdtdesk.meetings.schedule import MeetingError, get, guard, local_day, next_meeting
+from mdtdesk.meetings.schedule import (
+    MeetingError,
+    get,
+    guard,
+    local_day,
+    next_meeting,
+    short_day,
+)
 from mdtdesk.store.models import Action, AgendaItem, Meeting, Outcome, Patient, StaffMember
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.vocab import OUTCOME
@@ -223,8 +230,7 @@ def finish(store: OpenStore, meeting_id: str) -> Finished:
                     s,
                     later,
                     item.patient_id,
-                    f"Carried forward: not discussed on {when.day} {when:%b %Y}. "
-                    f"Was: {item.reason}",
+                    f"Carried forward: not discussed on {short_day(when)}. Was: {item.reason}",
                     minutes=item.minutes_planned,
                 )
                 carried_item.presenter_id = item.presenter_id

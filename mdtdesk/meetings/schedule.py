@@ -47,6 +47,11 @@ def local_day(when: datetime) -> date:
     return when.astimezone().date()
 
 
+def short_day(day: date) -> str:
+    """A date as the papers and reasons write it: 4 Nov 2026."""
+    return f"{day.day} {day:%b %Y}"
+
+
 def _check(starts_at: datetime, length_minutes: int, place: str) -> None:
     if starts_at.tzinfo is None:
         raise MeetingError("A meeting time needs a time zone.")
@@ -90,23 +95,36 @@ def schedule(
         return [m.id for m in made]
 
 
-def list_meetings(store: OpenStore) -> list[MeetingRow]:
-    """Every meeting, oldest first, with its chair's name and number of cases."""
+def _rows(store: OpenStore, meeting_id: str | None = None) -> list[MeetingRow]:
     cases = (
         select(AgendaItem.meeting_id, func.count().label("n"))
         .where(AgendaItem.deleted.is_(False))
         .group_by(AgendaItem.meeting_id)
         .subquery()
     )
+    query = (
+        select(Meeting, StaffMember.name, cases.c.n)
+        .outerjoin(StaffMember, StaffMember.id == Meeting.chair_id)
+        .outerjoin(cases, cases.c.meeting_id == Meeting.id)
+        .where(Meeting.deleted.is_(False))
+        .order_by(Meeting.starts_at)
+    )
+    if meeting_id is not None:
+        query = query.where(Meeting.id == meeting_id)
     with store.session() as s:
-        rows = s.execute(
-            select(Meeting, StaffMember.name, cases.c.n)
-            .outerjoin(StaffMember, StaffMember.id == Meeting.chair_id)
-            .outerjoin(cases, cases.c.meeting_id == Meeting.id)
-            .where(Meeting.deleted.is_(False))
-            .order_by(Meeting.starts_at)
-        ).all()
-        return [row_of(m, chair, n) for m, chair, n in rows]
+        return [row_of(m, chair, n) for m, chair, n in s.execute(query).all()]
+
+
+def list_meetings(store: OpenStore) -> list[MeetingRow]:
+    """Every meeting, oldest first, with its chair's name and number of cases."""
+    return _rows(store)
+
+
+def meeting_row(store: OpenStore, meeting_id: str) -> MeetingRow:
+    found = _rows(store, meeting_id)
+    if not found:
+        raise MeetingError("That meeting no longer exists (it may have been removed).")
+    return found[0]
 
 
 def row_of(m: Meeting, chair: str | None, cases: int | None) -> MeetingRow:
@@ -121,10 +139,6 @@ def row_of(m: Meeting, chair: str | None, cases: int | None) -> MeetingRow:
         m.series_id,
         cases or 0,
     )
-
-
-def meeting_row(store: OpenStore, meeting_id: str) -> MeetingRow:
-    return next(m for m in list_meetings(store) if m.id == meeting_id)
 
 
 def get(session: Session, meeting_id: str) -> Meeting:

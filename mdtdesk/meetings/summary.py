@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from mdtdesk.clock import age_on
+from mdtdesk.clock import age_on, today
 from mdtdesk.meetings.schedule import local_day
 from mdtdesk.store import audit
 from mdtdesk.store.models import (
@@ -23,9 +23,9 @@ from mdtdesk.store.models import (
     Outcome,
     Patient,
     RiskScore,
-    StaffMember,
 )
 from mdtdesk.store.opened import OpenStore
+from mdtdesk.store.staff import staff_names
 from mdtdesk.store.vocab import CASELOAD_STATUS, OPEN_ACTION_STATUSES, OUTCOME, efi_band
 
 RECENT_DAYS = 365
@@ -85,8 +85,8 @@ def case_summary(store: OpenStore, patient_id: str, meeting_id: str) -> CaseSumm
         if p is None:
             raise LookupError("This person is no longer in the store.")
         meeting = s.get(Meeting, meeting_id)
-        day = local_day(meeting.starts_at) if meeting else date.today()
-        staff = {sid: name for sid, name in s.execute(select(StaffMember.id, StaffMember.name))}
+        day = local_day(meeting.starts_at) if meeting else today(store.clock)
+        staff = staff_names(s)
 
         def of(model: Any) -> Any:
             return select(model).where(model.patient_id == patient_id, model.deleted.is_(False))

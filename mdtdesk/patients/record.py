@@ -22,9 +22,9 @@ from mdtdesk.store.models import (
     Patient,
     Record,
     RiskScore,
-    StaffMember,
 )
 from mdtdesk.store.opened import OpenStore
+from mdtdesk.store.staff import staff_names
 from mdtdesk.store.vocab import efi_band
 
 R = TypeVar("R", bound=Record)
@@ -124,7 +124,7 @@ def load_record(store: OpenStore, patient_id: str) -> PatientRecord:
         p = s.get(Patient, patient_id)
         if p is None or p.deleted:
             raise PatientGone("This patient is no longer in the caseload.")
-        staff = {r[0]: r[1] for r in s.execute(select(StaffMember.id, StaffMember.name))}
+        staff = staff_names(s)
 
         def rows(model: type[R], order: Any) -> list[R]:
             of_patient = getattr(model, "patient_id") == patient_id  # noqa: B009

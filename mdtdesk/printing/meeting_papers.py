@@ -18,6 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from mdtdesk.meetings.minutes import Case, MeetingRecord, meeting_record
+from mdtdesk.meetings.schedule import short_day
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.printing.document import build, frame_width, para, rich, save, table
 from mdtdesk.store import audit
@@ -36,7 +37,7 @@ def _day(day: date) -> str:
 
 
 def _short(day: date | None) -> str:
-    return "no date" if day is None else f"{day.day} {day:%b %Y}"
+    return "no date" if day is None else short_day(day)
 
 
 def _slot(case: Case) -> str:
@@ -103,7 +104,7 @@ def agenda_pdf(record: MeetingRecord, printed: datetime, printed_by: str) -> byt
     return build(
         story,
         title=f"MDT agenda {record.day:%d %b %Y}",
-        header=f"{record.practice} ({record.ods_code}) · MDT agenda {_short(record.day)}",
+        header=f"{record.practice} ({record.ods_code}) · MDT agenda {short_day(record.day)}",
         printed=printed,
         printed_by=printed_by,
         wide=True,
@@ -169,7 +170,7 @@ def minutes_pdf(record: MeetingRecord, printed: datetime, printed_by: str) -> by
     return build(
         story,
         title=f"MDT minutes {record.day:%d %b %Y}",
-        header=f"{record.practice} ({record.ods_code}) · MDT minutes {_short(record.day)}",
+        header=f"{record.practice} ({record.ods_code}) · MDT minutes {short_day(record.day)}",
         printed=printed,
         printed_by=printed_by,
     )
@@ -183,7 +184,7 @@ def outcome_summary_pdf(
     facts = [
         ["Name", case.row.name],
         ["NHS number", format_nhs(case.row.nhs_number)],
-        ["Date of birth", f"{case.date_of_birth.day} {case.date_of_birth:%b %Y}"],
+        ["Date of birth", short_day(case.date_of_birth)],
         ["Named coordinator", case.coordinator or "none"],
         ["Meeting", f"{_day(record.day)}, {record.practice} MDT"],
         ["Disciplines present", ", ".join(disciplines) or "not recorded"],

@@ -25,6 +25,11 @@ def staff_ids_by_name(session: Session) -> dict[str, str]:
     return {name_key(m.name): m.id for m in _current_staff(session)}
 
 
+def staff_names(session: Session) -> dict[str, str]:
+    """Staff id -> name for everyone ever on the list (old records name people who left)."""
+    return {sid: name for sid, name in session.execute(select(StaffMember.id, StaffMember.name))}
+
+
 def find_staff(session: Session, name: str) -> StaffMember | None:
     """The staff member with this name, ignoring case and extra spaces."""
     wanted = name_key(name)
