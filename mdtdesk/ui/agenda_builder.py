@@ -101,14 +101,16 @@ class AgendaBuilder(QWidget):
         self.minutes_button = QPushButton("&Minutes…")
         self.summaries_button = QPushButton("&Outcome summaries…")
         self.settings_button = QPushButton("Rules and &quorum…")
-        for button in (
+        # The buttons that act on the chosen meeting (off until one is chosen).
+        self.meeting_buttons = (
             self.edit_button,
             self.circulate_button,
             self.start_button,
             self.print_button,
             self.minutes_button,
             self.summaries_button,
-        ):
+        )
+        for button in self.meeting_buttons:
             button.setEnabled(False)
         self.edit_button.clicked.connect(self.edit_details)
         self.circulate_button.clicked.connect(self.circulate)
@@ -118,14 +120,7 @@ class AgendaBuilder(QWidget):
         self.summaries_button.clicked.connect(self.preview_summaries)
         self.settings_button.clicked.connect(self.settings)
         actions = QHBoxLayout()
-        for button in (
-            self.edit_button,
-            self.circulate_button,
-            self.start_button,
-            self.print_button,
-            self.minutes_button,
-            self.summaries_button,
-        ):
+        for button in self.meeting_buttons:
             actions.addWidget(button)
         actions.addStretch()
         actions.addWidget(self.settings_button)
@@ -322,15 +317,8 @@ class AgendaBuilder(QWidget):
         self.title.setText("Choose a meeting, or plan one (Ctrl+Shift+N).")
         self.total.setText("")
         self.proposal_count.setText("")
-        for button in (
-            self.edit_button,
-            self.circulate_button,
-            self.start_button,
-            self.print_button,
-            self.minutes_button,
-            self.summaries_button,
-        ):
-            button.setEnabled(False)  # fmt: skip
+        for button in self.meeting_buttons:
+            button.setEnabled(False)
         self._set_case_enabled(False)
 
     # -- the selected case ---------------------------------------------------------------
