@@ -152,16 +152,6 @@ def add_action(
         return action.id
 
 
-def cancel_action(store: OpenStore, action_id: str, reason_to_amend: str | None = None) -> None:
-    """Take back an action typed in this meeting by mistake (it is kept, as cancelled)."""
-    with store.session() as s, s.begin():
-        action = s.get(Action, action_id)
-        if action is None or action.meeting_id is None:
-            raise MeetingError("That action was not agreed in a meeting.")
-        guard(s, get(s, action.meeting_id), reason_to_amend, "action cancelled")
-        action.status = "cancelled"
-
-
 def _next_for(session: Session, meeting: Meeting) -> Meeting | None:
     """The meeting undiscussed cases go to: the next one planned, or next week's in the
     series (made now if the series has run out)."""
