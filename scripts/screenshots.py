@@ -221,7 +221,7 @@ def meeting_screens(
     pdfs = tmp / "papers"
     pdfs.mkdir()
     with lifecycle.open_store(folder, user=user, passphrase=phrase, clock=clock) as store:
-        meeting_papers.print_agenda(store, meeting_id, pdfs / "agenda.pdf")
+        meeting_papers.save_paper(store, meeting_id, "agenda", pdfs / "agenda.pdf")
     workspace.open_meeting_mode(meeting_id)
     settle(app, worker)
     mode = workspace.meeting_mode
@@ -253,7 +253,7 @@ def meeting_screens(
     mode.confirm_finish()
     settle(app, worker)
     with lifecycle.open_store(folder, user=user, passphrase=phrase, clock=clock) as store:
-        meeting_papers.print_minutes(store, meeting_id, pdfs / "minutes.pdf")
+        meeting_papers.save_paper(store, meeting_id, "minutes", pdfs / "minutes.pdf")
         [summary, *_] = meeting_papers.print_outcome_summaries(store, meeting_id, pdfs)
     mode.reject()
     window.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -9,7 +10,7 @@ from sqlalchemy import select
 
 from mdtdesk import nhs_number
 from mdtdesk.meetings import schedule
-from mdtdesk.store.models import Meeting, Patient, StaffMember
+from mdtdesk.store.models import AuditEvent, Meeting, Patient, StaffMember
 from mdtdesk.store.opened import OpenStore
 
 _numbers = nhs_number.synthetic_numbers(start=4000)
@@ -63,6 +64,15 @@ def meeting_on(store: OpenStore, day: date, state: str = "planned", length: int 
 def set_state(store: OpenStore, meeting_id: str, state: str) -> None:
     with store.session() as s, s.begin():
         s.execute(select(Meeting).where(Meeting.id == meeting_id)).scalar_one().state = state
+
+
+def audit_details(store: OpenStore, action: str) -> list[dict[str, Any]]:
+    """The detail of every audit row of one kind, oldest first."""
+    with store.session() as s:
+        rows = s.execute(
+            select(AuditEvent.detail).where(AuditEvent.action == action).order_by(AuditEvent.seq)
+        ).scalars()
+        return [json.loads(d) for d in rows]
 
 
 def add_row(store: OpenStore, model: type[Any], **values: Any) -> str:

@@ -77,9 +77,26 @@ def attendees(store: OpenStore, meeting_id: str) -> list[Attendee]:
         return attendees_in(s, meeting_id)
 
 
+def quoracy_of(required: tuple[str, ...], people: list[Attendee]) -> Quoracy:
+    present = {a.discipline for a in people if a.present}
+    return Quoracy(required, tuple(d for d in DISCIPLINES if d in present))
+
+
 def quoracy(session: Session, meeting_id: str) -> Quoracy:
-    present = {a.discipline for a in attendees_in(session, meeting_id) if a.present}
-    return Quoracy(quorum(session), tuple(d for d in DISCIPLINES if d in present))
+    return quoracy_of(quorum(session), attendees_in(session, meeting_id))
+
+
+def roll_call(store: OpenStore, meeting_id: str) -> tuple[list[Attendee], Quoracy]:
+    """Who is listed for the meeting, and whether those present make a quorum."""
+    with store.session() as s:
+        people = attendees_in(s, meeting_id)
+        return people, quoracy_of(quorum(s), people)
+
+
+def required(store: OpenStore) -> tuple[str, ...]:
+    """The disciplines a quorum needs (a setting)."""
+    with store.session() as s:
+        return quorum(s)
 
 
 def invite_team(session: Session, meeting_id: str) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from mdtdesk.meetings import agenda as agenda_rows
 from mdtdesk.meetings.agenda import AgendaRow, Slot
-from mdtdesk.meetings.attendance import Attendee, Quoracy, attendees_in, quoracy
+from mdtdesk.meetings.attendance import Attendee, Quoracy, attendees_in, quoracy_of, quorum
 from mdtdesk.meetings.schedule import MeetingRow, get, local_day, row_of
 from mdtdesk.store.models import Action, Patient, StaffMember
 from mdtdesk.store.opened import OpenStore
@@ -98,12 +98,13 @@ def meeting_record(store: OpenStore, meeting_id: str) -> MeetingRecord:
                     actions=actions.get(row.id, []),
                 )
             )
+        listed = attendees_in(s, meeting_id)
         return MeetingRecord(
             practice=practice.name,
             ods_code=practice.ods_code,
             meeting=row_of(meeting, chair.name if chair else None, len(found)),
-            attendees=attendees_in(s, meeting_id),
-            quoracy=quoracy(s, meeting_id),
+            attendees=listed,
+            quoracy=quoracy_of(quorum(s), listed),
             cases=cases,
             slots=slots,
             total_minutes=timing.total,

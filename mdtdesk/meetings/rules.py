@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -298,11 +298,18 @@ def _risk(s: Session, w: _Window, c: RuleSettings, people: dict[str, Proposal]) 
 def _discussed_since(s: Session, since: date, until: date) -> dict[str, date]:
     """People with a decided outcome at a meeting from `since` to before `until`."""
     latest: dict[str, date] = {}
+    # A day's margin either side in SQL (times are UTC, days are local); exact below.
+    start = datetime.combine(since - timedelta(days=1), time(), tzinfo=UTC)
+    end = datetime.combine(until + timedelta(days=1), time(), tzinfo=UTC)
     for pid, at in s.execute(
         select(Outcome.patient_id, Meeting.starts_at)
         .join(AgendaItem, AgendaItem.id == Outcome.agenda_item_id)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .where(Outcome.deleted.is_(False), Outcome.outcome.not_in(_DECIDED_SKIP))
+        .where(
+            Outcome.deleted.is_(False),
+            Outcome.outcome.not_in(_DECIDED_SKIP),
+            Meeting.starts_at.between(start, end),
+        )
     ):
         day = local_day(at)
         if since <= day < until and day > latest.get(pid, date.min):

@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from mdtdesk.clock import age_on, today
-from mdtdesk.meetings.schedule import local_day
+from mdtdesk.clock import age_on
+from mdtdesk.meetings.schedule import get, local_day
 from mdtdesk.store import audit
 from mdtdesk.store.models import (
     Action,
@@ -84,8 +84,8 @@ def case_summary(store: OpenStore, patient_id: str, meeting_id: str) -> CaseSumm
         p = s.get(Patient, patient_id)
         if p is None:
             raise LookupError("This person is no longer in the store.")
-        meeting = s.get(Meeting, meeting_id)
-        day = local_day(meeting.starts_at) if meeting else today(store.clock)
+        meeting = get(s, meeting_id)
+        day = local_day(meeting.starts_at)
         staff = staff_names(s)
 
         def of(model: Any) -> Any:
@@ -141,7 +141,7 @@ def case_summary(store: OpenStore, patient_id: str, meeting_id: str) -> CaseSumm
                 Outcome.patient_id == patient_id,
                 Outcome.deleted.is_(False),
                 Meeting.id != meeting_id,
-                Meeting.starts_at < (meeting.starts_at if meeting else Meeting.starts_at),
+                Meeting.starts_at < meeting.starts_at,
                 Outcome.outcome.not_in(("pending",)),
             )
             .order_by(Meeting.starts_at.desc())

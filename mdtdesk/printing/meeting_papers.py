@@ -258,17 +258,11 @@ def log_printed(store: OpenStore, meeting_id: str, what: str, how: str, count: i
         )
 
 
-def print_agenda(store: OpenStore, meeting_id: str, path: Path) -> Path:
-    made = paper(store, meeting_id, "agenda")
+def save_paper(store: OpenStore, meeting_id: str, kind: str, path: Path) -> Path:
+    """Write the agenda or the minutes to path (atomically) and audit it."""
+    made = paper(store, meeting_id, kind)
     save(path, made.pdf)
-    log_printed(store, meeting_id, "agenda", "file", made.count)
-    return path
-
-
-def print_minutes(store: OpenStore, meeting_id: str, path: Path) -> Path:
-    made = paper(store, meeting_id, "minutes")
-    save(path, made.pdf)
-    log_printed(store, meeting_id, "minutes", "file", made.count)
+    log_printed(store, meeting_id, kind, "file", made.count)
     return path
 
 

@@ -530,11 +530,11 @@ class AgendaBuilder(QWidget):
     def settings(self) -> None:
         store = self.store
 
-        def read() -> tuple[rules.RuleSettings, tuple[str, ...]]:
-            with store.session() as s:
-                return rules.load_settings(s), attendance.quorum(s)
-
-        self.worker.submit(read, self._show_settings, self.fail)
+        self.worker.submit(
+            lambda: (rules.settings(store), attendance.required(store)),
+            self._show_settings,
+            self.fail,
+        )
 
     def _show_settings(self, current: tuple[rules.RuleSettings, tuple[str, ...]]) -> None:
         dialog = SettingsDialog(current[0], current[1], self)

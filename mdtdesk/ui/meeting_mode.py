@@ -71,17 +71,14 @@ class Loaded:
     quoracy: Quoracy
 
 
-def load(store: OpenStore, meeting_id: str, start: bool) -> Loaded:
-    if start:
+def load(store: OpenStore, meeting_id: str, start: bool = False) -> Loaded:
+    """The meeting as meeting mode shows it; `start` starts it unless it is finished."""
+    meeting = schedule.meeting_row(store, meeting_id)
+    if start and meeting.state != "finished":
         running.begin(store, meeting_id)
-    with store.session() as s:
-        check = attendance.quoracy(s, meeting_id)
-    return Loaded(
-        schedule.meeting_row(store, meeting_id),
-        agenda.agenda(store, meeting_id),
-        attendance.attendees(store, meeting_id),
-        check,
-    )
+        meeting = schedule.meeting_row(store, meeting_id)
+    people, check = attendance.roll_call(store, meeting_id)
+    return Loaded(meeting, agenda.agenda(store, meeting_id), people, check)
 
 
 def _mmss(seconds: int) -> str:
@@ -327,16 +324,11 @@ class MeetingMode(QDialog):
     def start(self) -> None:
         """Open the meeting: start it if it has not started, resume it if it has."""
         store, meeting = self.store, self.meeting_id
-
-        def work() -> Loaded:
-            state = schedule.meeting_row(store, meeting).state
-            return load(store, meeting, start=state != "finished")
-
-        self.worker.submit(work, self._loaded, self.fail)
+        self.worker.submit(lambda: load(store, meeting, start=True), self._loaded, self.fail)
 
     def _reload(self) -> None:
         store, meeting = self.store, self.meeting_id
-        self.worker.submit(lambda: load(store, meeting, False), self._loaded, self.fail)
+        self.worker.submit(lambda: load(store, meeting), self._loaded, self.fail)
 
     @property
     def read_only(self) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 import pytest
@@ -10,9 +9,9 @@ from sqlalchemy import select
 
 from mdtdesk.meetings import agenda, running, schedule
 from mdtdesk.meetings.schedule import MeetingError
-from mdtdesk.store.models import AgendaItem, AuditEvent, Meeting
+from mdtdesk.store.models import AgendaItem, Meeting
 from mdtdesk.store.opened import OpenStore
-from tests.meeting_helpers import MEETING_DAY, add_patient, add_staff, me, meeting_on
+from tests.meeting_helpers import MEETING_DAY, add_patient, add_staff, audit_details, me, meeting_on
 
 
 def names(store: OpenStore, meeting_id: str) -> list[str]:
@@ -159,9 +158,7 @@ def test_a_case_with_an_outcome_stays_on_the_agenda(store: OpenStore) -> None:
 
 
 def amendments(store: OpenStore) -> list[dict[str, str]]:
-    with store.session() as s:
-        rows = s.execute(select(AuditEvent.detail).where(AuditEvent.action == "amend")).scalars()
-        return [json.loads(d) for d in rows]
+    return audit_details(store, "amend")
 
 
 def test_a_finished_meeting_is_amended_only_with_a_reason_and_audited(store: OpenStore) -> None:

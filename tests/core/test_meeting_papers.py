@@ -3,18 +3,15 @@ PDF's text; and each paper printed is audited."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
 
 from mdtdesk.meetings import agenda, attendance, running, schedule
 from mdtdesk.printing import meeting_papers
-from mdtdesk.store.models import AuditEvent
 from mdtdesk.store.opened import OpenStore
-from tests.meeting_helpers import MEETING_DAY, add_patient, add_staff, me, meeting_on
+from tests.meeting_helpers import MEETING_DAY, add_patient, add_staff, audit_details, me, meeting_on
 
 
 def text(path: Path) -> str:
@@ -44,7 +41,7 @@ def meeting(store: OpenStore) -> dict[str, str]:
 def test_the_agenda_shows_only_what_attendees_need(
     store: OpenStore, meeting: dict[str, str], tmp_path: Path
 ) -> None:
-    out = meeting_papers.print_agenda(store, meeting["mid"], tmp_path / "agenda.pdf")
+    out = meeting_papers.save_paper(store, meeting["mid"], "agenda", tmp_path / "agenda.pdf")
     words = text(out)
     for expected in [
         "CONFIDENTIAL",
@@ -81,7 +78,7 @@ def test_minutes_carry_attendance_quoracy_outcomes_and_actions(
     )  # fmt: skip
     running.record(store, meeting["birch"], outcome="continue")
     running.finish(store, mid)
-    words = text(meeting_papers.print_minutes(store, mid, tmp_path / "minutes.pdf"))
+    words = text(meeting_papers.save_paper(store, mid, "minutes", tmp_path / "minutes.pdf"))
     for expected in [
         "Minutes: multidisciplinary team meeting",
         "Alex Carter",
@@ -135,13 +132,7 @@ def test_an_outcome_summary_for_each_person_discussed(
         assert expected in words, expected
     assert "BIRCHALL" not in words
     assert "No actions agreed." in text(written[1])
-    with store.session() as s:
-        printed = [
-            json.loads(d)["paper"]
-            for d in s.execute(
-                select(AuditEvent.detail).where(AuditEvent.action == "print")
-            ).scalars()
-        ]
+    printed = [d["paper"] for d in audit_details(store, "print")]
     assert printed == ["outcome summaries"]
 
 
@@ -152,7 +143,7 @@ def test_a_long_agenda_runs_to_more_pages_with_the_header_repeated(
     agenda.add(
         store, mid, [(add_patient(store, f"Person{n:02d}"), "Review due") for n in range(40)]
     )
-    out = meeting_papers.print_agenda(store, mid, tmp_path / "long.pdf")
+    out = meeting_papers.save_paper(store, mid, "agenda", tmp_path / "long.pdf")
     words, pages = text(out), len(PdfReader(out).pages)
     assert pages > 1
     assert all(f"Page {n} of {pages}" in words for n in range(1, pages + 1))

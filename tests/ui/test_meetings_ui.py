@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 from pypdf import PdfReader
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QWidget
-from sqlalchemy import select
 
 from mdtdesk.clock import FixedClock
 from mdtdesk.meetings import agenda, schedule
 from mdtdesk.store import lifecycle
-from mdtdesk.store.models import AuditEvent
 from mdtdesk.ui.agenda_builder import AgendaBuilder
 from mdtdesk.ui.main_window import MainWindow
 from mdtdesk.ui.meeting_dialogs import AddCaseDialog
 from mdtdesk.ui.meeting_mode import MeetingMode
 from mdtdesk.ui.pdf_preview import PdfPreview
 from tests.helpers import PASSPHRASE, USER
+from tests.meeting_helpers import audit_details
 from tests.ui.conftest import settle, unlock
 
 
@@ -141,14 +139,7 @@ def test_the_agenda_pdf_is_previewed_saved_and_audited(
     text = PdfReader(out).pages[0].extract_text()
     assert builder.model.rows[0].name in text and "CONFIDENTIAL" in text
     assert window.store is not None
-    with window.store.session() as s:
-        details = [
-            json.loads(d)
-            for d in s.execute(
-                select(AuditEvent.detail).where(AuditEvent.action == "print")
-            ).scalars()
-        ]
-    assert details == [{"paper": "agenda", "to": "file", "cases": 2}]
+    assert audit_details(window.store, "print") == [{"paper": "agenda", "to": "file", "cases": 2}]
 
 
 def start_meeting(qtbot, window: MainWindow, builder: AgendaBuilder) -> MeetingMode:
@@ -242,14 +233,7 @@ def test_amending_a_finished_meeting_asks_for_a_reason_and_is_audited(
     mode.choose("escalate")
     settle(qtbot, window)
     assert agenda.agenda(window.store, mode.meeting_id)[0].outcome == "escalate"
-    with window.store.session() as s:
-        details = [
-            json.loads(d)
-            for d in s.execute(
-                select(AuditEvent.detail).where(AuditEvent.action == "amend")
-            ).scalars()
-        ]
-    assert details == [
+    assert audit_details(window.store, "amend") == [
         {"change": "case outcome", "reason": "Escalation was agreed but typed as continue"}
     ]
 
