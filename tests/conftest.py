@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,3 +50,17 @@ def created(store_dir: Path, clock: FixedClock) -> Iterator[lifecycle.Created]:
 @pytest.fixture
 def store(created: lifecycle.Created) -> OpenStore:
     return created.store
+
+
+@pytest.fixture
+def uk_time() -> Iterator[None]:
+    """The machine's clock set to UK time (GMT in winter, BST in summer)."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Europe/London"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()

@@ -22,6 +22,7 @@ from mdtdesk.store.models import (
     Patient,
     Record,
     RiskScore,
+    Service,
 )
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import staff_names
@@ -78,11 +79,14 @@ class CarePlanRow:
 
 @dataclass(frozen=True, slots=True)
 class ActionRow:
+    id: str
     description: str
     owner: str | None
     due_date: date | None
     status: str
     priority: str
+    service: str | None
+    referral_status: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +96,7 @@ class ContactRow:
     staff: str | None
     duration_minutes: int | None
     notes: str | None
+    with_whom: str | None
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,7 @@ def load_record(store: OpenStore, patient_id: str) -> PatientRecord:
         plans = rows(CarePlan, CarePlan.version.desc())
         actions = rows(Action, Action.created_at.desc())
         contacts = rows(ContactLogEntry, ContactLogEntry.at.desc())
+        services = dict(s.execute(select(Service.id, Service.name)).all())
         timeline = build_timeline(s, p, staff, plans, actions, contacts, hospital)
         audit.log(s, "view", entity="patient", record_id=patient_id)
         return PatientRecord(
@@ -167,12 +173,26 @@ def load_record(store: OpenStore, patient_id: str) -> PatientRecord:
             ],
             actions=[
                 ActionRow(
-                    a.description, staff.get(a.owner_id or ""), a.due_date, a.status, a.priority
+                    a.id,
+                    a.description,
+                    staff.get(a.owner_id or ""),
+                    a.due_date,
+                    a.status,
+                    a.priority,
+                    services.get(a.service_id or ""),
+                    a.referral_status,
                 )
                 for a in actions
             ],
             contacts=[
-                ContactRow(c.at, c.kind, staff.get(c.staff_id or ""), c.duration_minutes, c.notes)
+                ContactRow(
+                    c.at,
+                    c.kind,
+                    staff.get(c.staff_id or ""),
+                    c.duration_minutes,
+                    c.notes,
+                    c.with_whom,
+                )
                 for c in contacts
             ],
             timeline=timeline,

@@ -12,13 +12,16 @@ from sqlalchemy.orm import Session
 
 from mdtdesk.store.models import (
     Action,
+    ActionEvent,
     AgendaItem,
     CarePlan,
     ContactLogEntry,
     Meeting,
     Outcome,
     Patient,
+    Service,
 )
+from mdtdesk.store.vocab import ACTION_STATUS, CONTACT_KIND, REFERRAL_STATUS
 
 if TYPE_CHECKING:
     from mdtdesk.patients.record import HospitalRow
@@ -100,27 +103,43 @@ def build_timeline(
         r[0]: r[1]
         for r in s.execute(select(Meeting.id, Meeting.starts_at).where(Meeting.id.in_(meeting_ids)))
     }
+    services = dict(s.execute(select(Service.id, Service.name)).all())
+    changed = s.execute(
+        select(ActionEvent)
+        .where(
+            ActionEvent.patient_id == p.id,
+            ActionEvent.deleted.is_(False),
+            ActionEvent.field.in_(("status", "referral_status", "owner_id")),
+        )
+        .order_by(ActionEvent.at)
+    ).scalars()
+    events: dict[str, list[ActionEvent]] = {}
+    for e in changed:
+        events.setdefault(e.action_id, []).append(e)
     for a in actions:
         due = f", due {a.due_date:%d %b %Y}" if a.due_date else ""
         owner = _name(staff, a.owner_id) if a.owner_id else "no owner yet"
         when = agreed_at.get(a.meeting_id or "", a.created_at)
-        text = f"Action for {owner}{due}: {a.description}"
-        out.append(TimelineEntry(when, False, "action", text))
-        if a.status in ("done", "cancelled"):
+        service = services.get(a.service_id or "")
+        what = f"Referral to {service}" if service else "Action"
+        out.append(
+            TimelineEntry(when, False, "action", f"{what} for {owner}{due}: {a.description}")
+        )
+        mine = events.get(a.id, [])
+        out += [_changed(e, a, service, staff) for e in mine]
+        if a.status in ("done", "cancelled") and not any(e.field == "status" for e in mine):
+            # Closed before changes had a history (an older store): its last update.
             out.append(
                 TimelineEntry(a.updated_at, False, "action", f"Action {a.status}: {a.description}")
             )
     for c in contacts:
         minutes = f", {c.duration_minutes} min" if c.duration_minutes else ""
+        with_whom = f" with {c.with_whom}" if c.with_whom else ""
         notes = f": {c.notes}" if c.notes else ""
         who = _name(staff, c.staff_id)
+        kind = CONTACT_KIND.get(c.kind, c.kind.replace("_", " ").capitalize())
         out.append(
-            TimelineEntry(
-                c.at,
-                False,
-                "contact",
-                f"{c.kind.replace('_', ' ').capitalize()} by {who}{minutes}{notes}",
-            )
+            TimelineEntry(c.at, False, "contact", f"{kind}{with_whom} by {who}{minutes}{notes}")
         )
     for h in hospital:
         where = f" at {h.hospital}" if h.hospital else ""
@@ -144,3 +163,19 @@ def build_timeline(
         )
     out.sort(key=lambda e: e.at, reverse=True)
     return out
+
+
+def _changed(
+    e: ActionEvent, a: Action, service: str | None, staff: Mapping[str, str]
+) -> TimelineEntry:
+    who = _name(staff, e.staff_id)
+    note = f" ({e.note})" if e.note else ""
+    if e.field == "referral_status":
+        state = REFERRAL_STATUS.get(e.new_value or "", "not sent").lower()
+        text = f"Referral to {service or 'a service'} {state}{note}: {a.description}"
+    elif e.field == "owner_id":
+        text = f"Action passed to {_name(staff, e.new_value)} by {who}{note}: {a.description}"
+    else:
+        state = ACTION_STATUS.get(e.new_value or "", e.new_value or "").lower()
+        text = f"Action {state} by {who}{note}: {a.description}"
+    return TimelineEntry(e.at, False, "action", text)

@@ -21,7 +21,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from mdtdesk.store import audit
 from mdtdesk.store.atomic import write_bytes
+from mdtdesk.store.opened import OpenStore
 
 NHS_BLUE = colors.HexColor("#005EB8")
 DARK = colors.HexColor("#212B32")
@@ -108,7 +110,10 @@ def rich(markup: str, style: str = "body") -> Paragraph:
 
 
 def table(
-    header: Sequence[str] | None, rows: Sequence[Sequence[Any]], widths: Sequence[float]
+    header: Sequence[str] | None,
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[float],
+    heights: Sequence[float] | None = None,
 ) -> Table:
     """A ruled table, with a blue header row that repeats on every page if it has one."""
     first = 0 if header is None else 1
@@ -123,7 +128,12 @@ def table(
     ]
     if header is not None:
         style.append(("BACKGROUND", (0, 0), (-1, 0), NHS_BLUE))
-    made = Table(cells, colWidths=list(widths), repeatRows=first)
+    made = Table(
+        cells,
+        colWidths=list(widths),
+        rowHeights=list(heights) if heights else None,
+        repeatRows=first,
+    )
     made.setStyle(TableStyle(style))
     return made
 
@@ -201,3 +211,9 @@ def save(path: Path, pdf: bytes) -> Path:
 def frame_width(wide: bool = False) -> float:
     width = (landscape(A4) if wide else A4)[0]
     return float(width - 2 * MARGIN)
+
+
+def log_print(store: OpenStore, entity: str, record_id: str | None, **detail: object) -> None:
+    """Audit a paper leaving the store: saved to a file or sent to a printer."""
+    with store.session() as s, s.begin():
+        audit.log(s, "print", entity=entity, record_id=record_id, **detail)

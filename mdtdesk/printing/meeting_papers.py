@@ -20,8 +20,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 from mdtdesk.meetings.minutes import Case, MeetingRecord, meeting_record
 from mdtdesk.meetings.schedule import short_day
 from mdtdesk.nhs_number import format_nhs
-from mdtdesk.printing.document import build, frame_width, para, rich, save, table
-from mdtdesk.store import audit
+from mdtdesk.printing.document import build, frame_width, log_print, para, rich, save, table
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.vocab import MEETING_STATE
 
@@ -252,10 +251,7 @@ def summaries(store: OpenStore, meeting_id: str) -> list[Paper]:
 
 def log_printed(store: OpenStore, meeting_id: str, what: str, how: str, count: int) -> None:
     """Audit a paper leaving the store: saved to a file or sent to a printer."""
-    with store.session() as s, s.begin():
-        audit.log(
-            s, "print", entity="meeting", record_id=meeting_id, paper=what, to=how, cases=count
-        )
+    log_print(store, "meeting", meeting_id, paper=what, to=how, cases=count)
 
 
 def save_paper(store: OpenStore, meeting_id: str, kind: str, path: Path) -> Path:

@@ -68,6 +68,17 @@ class StaffMember(Record):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class Service(Record):
+    """A service people are referred to (falls service, social services, ...); the
+    practice keeps the list, so retired services stay named on old referrals."""
+
+    __tablename__ = "service"
+
+    name: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Patient(Record):
     __tablename__ = "patient"
     __table_args__ = (Index("ix_patient_family_given", "family_name", "given_name"),)
@@ -187,7 +198,26 @@ class Outcome(Record):
     recorded_by_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
 
 
+class ContactLogEntry(Record):
+    """A contact with or about a person: a visit, a call, a talk with their carer."""
+
+    __tablename__ = "contact_log_entry"
+
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    kind: Mapped[str] = mapped_column(String(30))
+    staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+    # The carer or professional the contact was with, when it was not the person.
+    with_whom: Mapped[str | None] = mapped_column(String(200))
+
+
 class Action(Record):
+    """Something someone is to do for a person. It came from a meeting (meeting_id and
+    agenda_item_id), from a contact (contact_id) or was set ad hoc. With a service it is
+    a referral, tracked through sent, accepted or declined, and seen."""
+
     __tablename__ = "action"
 
     patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"), index=True)
@@ -199,17 +229,28 @@ class Action(Record):
     due_date: Mapped[date | None] = mapped_column(Date)
     priority: Mapped[str] = mapped_column(String(10), default="routine")
     status: Mapped[str] = mapped_column(String(20), default="open")
+    contact_id: Mapped[str | None] = mapped_column(ForeignKey("contact_log_entry.id"))
+    service_id: Mapped[str | None] = mapped_column(ForeignKey("service.id"))
+    referral_status: Mapped[str | None] = mapped_column(String(20))
+    referral_sent_on: Mapped[date | None] = mapped_column(Date)
+    referral_replied_on: Mapped[date | None] = mapped_column(Date)
+    referral_seen_on: Mapped[date | None] = mapped_column(Date)
 
 
-class ContactLogEntry(Record):
-    __tablename__ = "contact_log_entry"
+class ActionEvent(Record):
+    """One change to an action (who, when, what it was, what it became, why).
+    Written once and never changed, so the history syncs without conflicts."""
 
+    __tablename__ = "action_event"
+
+    action_id: Mapped[str] = mapped_column(ForeignKey("action.id"), index=True)
     patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"), index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime)
-    kind: Mapped[str] = mapped_column(String(30))
     staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff_member.id"))
-    duration_minutes: Mapped[int | None] = mapped_column(Integer)
-    notes: Mapped[str | None] = mapped_column(Text)
+    field: Mapped[str] = mapped_column(String(30))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class DiscussionRequest(Record):
@@ -289,6 +330,7 @@ class Draft(Base):
 RECORD_MODELS: tuple[type[Record], ...] = (
     Practice,
     StaffMember,
+    Service,
     Patient,
     Condition,
     RiskScore,
@@ -298,8 +340,9 @@ RECORD_MODELS: tuple[type[Record], ...] = (
     MeetingAttendee,
     AgendaItem,
     Outcome,
-    Action,
     ContactLogEntry,
+    Action,
+    ActionEvent,
     HospitalEvent,
     DiscussionRequest,
     PatientRedirect,

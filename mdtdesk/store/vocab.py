@@ -36,8 +36,40 @@ def efi_band(score: float | None) -> str | None:
     return "severe"
 
 
+ACTION_STATUS = {
+    "open": "Open",
+    "in_progress": "In progress",
+    "waiting": "Waiting on someone else",
+    "done": "Done",
+    "cancelled": "Cancelled",
+}
 # Action statuses that still need someone to do something.
 OPEN_ACTION_STATUSES = ("open", "in_progress", "waiting")
+
+PRIORITY = {"urgent": "Urgent", "high": "High", "routine": "Routine"}
+
+REFERRAL_STATUS = {"sent": "Sent", "accepted": "Accepted", "declined": "Declined", "seen": "Seen"}
+
+# The services a new store offers for referrals; each practice edits its own list.
+DEFAULT_SERVICES = (
+    "District nursing",
+    "Social services assessment",
+    "Pulmonary rehabilitation",
+    "Falls service",
+    "Community mental health",
+    "Voluntary sector",
+    "Telecare / alarm",
+    "Carers support",
+)
+
+CONTACT_KIND = {
+    "home_visit": "Home visit",
+    "phone": "Phone",
+    "clinic": "Clinic",
+    "video": "Video",
+    "with_carer": "With carer",
+    "with_professional": "With another professional",
+}
 
 MEETING_STATE = {
     "planned": "Planned",

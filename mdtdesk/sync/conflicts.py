@@ -19,7 +19,7 @@ from mdtdesk.store.errors import StoreError
 from mdtdesk.store.models import Patient, StaffMember
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.sync_tables import SyncConflict
-from mdtdesk.store.vocab import CASELOAD_STATUS, CONSENT
+from mdtdesk.store.vocab import ACTION_STATUS, CASELOAD_STATUS, CONSENT, REFERRAL_STATUS
 from mdtdesk.sync.wire import SPECS, BadValue
 
 
@@ -114,7 +114,13 @@ def _words(session: Session, field: str, raw_text: str, kind: str) -> str:
     if field.endswith("_id"):
         staff = session.get(StaffMember, value)
         return staff.name if staff is not None else f"unknown person ({value[:8]})"
-    vocab = {"caseload_status": CASELOAD_STATUS, "consent_status": CONSENT}.get(field)
+    vocab = {
+        "caseload_status": CASELOAD_STATUS,
+        "consent_status": CONSENT,
+        "referral_status": REFERRAL_STATUS,
+        # Care-plan statuses are not in this list and are shown as they are.
+        "status": ACTION_STATUS,
+    }.get(field)
     return vocab.get(value, value) if vocab else str(value)
 
 

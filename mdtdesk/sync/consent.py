@@ -53,6 +53,7 @@ _CHILD_TABLES = {
         "care_plan",
         "key_contact",
         "action",
+        "action_event",
         "agenda_item",
         "outcome",
         "contact_log_entry",

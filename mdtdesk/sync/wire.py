@@ -20,12 +20,16 @@ from mdtdesk import nhs_number
 from mdtdesk.store.models import RECORD_MODELS, SYNC_META, Record
 from mdtdesk.store.types import UtcDateTime
 from mdtdesk.store.vocab import (
+    ACTION_STATUS,
     APP_ROLE,
     CASELOAD_STATUS,
     CONSENT,
+    CONTACT_KIND,
     MEETING_STATE,
     ORGANISATION_TYPE,
     OUTCOME,
+    PRIORITY,
+    REFERRAL_STATUS,
 )
 
 Convert = Callable[[Any], Any]
@@ -38,10 +42,10 @@ SIGNIFICANT: dict[str, frozenset[str]] = {
     ),
     "risk_score": frozenset({"value"}),
     "care_plan": frozenset({"content", "status"}),
-    "action": frozenset({"owner_id", "status", "due_date"}),
+    "action": frozenset({"owner_id", "status", "due_date", "referral_status"}),
 }
 # Written once and added to, never argued over.
-APPEND_ONLY = frozenset({"outcome", "contact_log_entry"})
+APPEND_ONLY = frozenset({"outcome", "contact_log_entry", "action_event"})
 
 _VOCAB: dict[tuple[str, str], frozenset[str]] = {
     ("patient", "sex"): frozenset({"female", "male", "other", "unknown"}),
@@ -51,6 +55,10 @@ _VOCAB: dict[tuple[str, str], frozenset[str]] = {
     ("staff_member", "app_role"): frozenset(APP_ROLE),
     ("meeting", "state"): frozenset(MEETING_STATE),
     ("outcome", "outcome"): frozenset(OUTCOME),
+    ("action", "status"): frozenset(ACTION_STATUS),
+    ("action", "priority"): frozenset(PRIORITY),
+    ("action", "referral_status"): frozenset(REFERRAL_STATUS),
+    ("contact_log_entry", "kind"): frozenset(CONTACT_KIND),
 }
 
 

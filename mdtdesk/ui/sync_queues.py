@@ -35,6 +35,7 @@ FIELD_NAMES = {
     "status": "Status",
     "owner_id": "Action owner",
     "due_date": "Due date",
+    "referral_status": "Referral status",
     "deleted": "Deleted",
 }
 

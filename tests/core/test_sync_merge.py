@@ -281,3 +281,54 @@ def test_the_same_nhs_number_at_two_practices_is_merged_leaving_a_redirect(
     with world.hub.session() as s:
         conflict_rows = s.execute(select(SyncConflict)).all()
     assert conflict_rows == []
+
+
+def test_every_table_about_a_person_follows_the_consent_policy() -> None:
+    from mdtdesk.store.models import RECORD_MODELS
+
+    about_a_person = {
+        m.__tablename__
+        for m in RECORD_MODELS
+        if "patient_id" in m.__table__.c and m.__tablename__ != "patient"
+    }
+    assert about_a_person <= consent.CHILD_TABLES
+
+
+def test_concurrent_action_status_changes_conflict_and_both_histories_are_kept(
+    world: World,
+) -> None:
+    from mdtdesk.actions import referrals, tracking
+    from mdtdesk.store.models import Action, ActionEvent, Service
+
+    pid = a_patient(world.a)
+    falls = next(s.id for s in referrals.services(world.a) if s.name == "Falls service")
+    aid = tracking.create(
+        world.a,
+        tracking.NewAction(
+            pid, "Refer after two falls", date(2026, 11, 30), owner_id=None, service_id=falls
+        ),
+    )
+    referrals.set_referral(world.a, aid, "sent", date(2026, 11, 23))
+    world.up(world.a)
+    with world.hub.session() as s:
+        arrived = s.get_one(Action, aid)
+        assert (arrived.referral_status, arrived.status) == ("sent", "waiting")
+        assert s.get_one(Service, falls).name == "Falls service"
+    tracking.set_status(world.a, aid, "done", "Seen at home")
+    tracking.set_status(world.hub, aid, "cancelled", "Moved to another area")
+    world.up(world.a)
+    items = conflicts.open_conflicts(world.hub)
+    assert [(c.entity, c.record_id, c.field) for c in items] == [("action", aid, "status")]
+    assert {json.loads(items[0].kept_value), json.loads(items[0].other_value)} == {
+        "done",
+        "cancelled",
+    }
+    with world.hub.session() as s:
+        notes = set(
+            s.execute(
+                select(ActionEvent.note).where(
+                    ActionEvent.action_id == aid, ActionEvent.field == "status"
+                )
+            ).scalars()
+        )
+    assert {"Seen at home", "Moved to another area"} <= notes

@@ -1,0 +1,239 @@
+"""The worklist: open actions by when they are due (overdue, due today, this week,
+later), filtered by owner, person and service, with counts; and one action in full
+with its history.
+
+"Today" is the practice's calendar day (the machine's time zone), not UTC's: at
+00:30 on a summer morning in the UK it is already tomorrow here but still today in
+UTC, and an action due yesterday is overdue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Row, Select, select
+from sqlalchemy.orm import Session, aliased
+
+from mdtdesk.actions.tracking import ActionError, describe, events_of
+from mdtdesk.clock import today
+from mdtdesk.store.models import (
+    Action,
+    ContactLogEntry,
+    Meeting,
+    Patient,
+    Service,
+)
+from mdtdesk.store.opened import OpenStore
+from mdtdesk.store.staff import staff_names
+from mdtdesk.store.vocab import CONTACT_KIND, OPEN_ACTION_STATUSES
+
+BUCKETS = {
+    "overdue": "Overdue",
+    "today": "Due today",
+    "week": "This week",
+    "later": "Later",
+    "closed": "Done or cancelled",
+}
+WEEK = 7  # "this week": due in the next seven days
+
+
+def bucket_of(due: date | None, status: str, on: date) -> str:
+    if status not in OPEN_ACTION_STATUSES:
+        return "closed"
+    if due is None:
+        return "later"
+    if due < on:
+        return "overdue"
+    if due == on:
+        return "today"
+    return "week" if due <= on + timedelta(days=WEEK) else "later"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    id: str
+    patient_id: str
+    patient: str  # FAMILY, Given
+    nhs_number: str
+    description: str
+    owner_id: str | None
+    owner: str
+    due_date: date | None
+    priority: str
+    status: str
+    bucket: str
+    source: str  # "MDT 17 Nov 2026", "Contact 20 Nov 2026", "Ad hoc"
+    service_id: str | None
+    service: str | None
+    referral_status: str | None
+    referral_sent_on: date | None
+    referral_replied_on: date | None
+    referral_seen_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    owner_id: str | None = None  # None: everyone's
+    patient: str = ""  # part of a name, or of an NHS number
+    service_id: str | None = None  # only referrals to this service
+    closed: bool = False  # include done and cancelled actions
+
+
+@dataclass(frozen=True)
+class Worklist:
+    on: date
+    items: list[WorkItem]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _short(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _matches(text: str, family: str, given: str, nhs: str) -> bool:
+    words = text.casefold().split()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if digits and len(digits) == len(text.replace(" ", "")):
+        return digits in nhs
+    name = f"{family} {given}".casefold()
+    return all(w in name for w in words)
+
+
+# Outer joins: the service, meeting and contact times may be None.
+_Rows = Select[Action, str, str, str, str, datetime, datetime]
+
+
+def _query(wanted: Filter, action_id: str | None = None) -> _Rows:
+    when = aliased(Meeting)
+    contact = aliased(ContactLogEntry)
+    query = (
+        select(
+            Action,
+            Patient.family_name,
+            Patient.given_name,
+            Patient.nhs_number,
+            Service.name,
+            when.starts_at,
+            contact.at,
+        )
+        .join(Patient, Patient.id == Action.patient_id)
+        .outerjoin(Service, Service.id == Action.service_id)
+        .outerjoin(when, when.id == Action.meeting_id)
+        .outerjoin(contact, contact.id == Action.contact_id)
+        .where(Action.deleted.is_(False), Patient.deleted.is_(False))
+    )
+    if action_id is not None:
+        return query.where(Action.id == action_id)
+    if not wanted.closed:
+        query = query.where(Action.status.in_(OPEN_ACTION_STATUSES))
+    if wanted.owner_id is not None:
+        query = query.where(Action.owner_id == wanted.owner_id)
+    if wanted.service_id is not None:
+        query = query.where(Action.service_id == wanted.service_id)
+    return query
+
+
+def _item(
+    row: Row[Action, str, str, str, str, datetime, datetime], names: dict[str, str], on: date
+) -> WorkItem:
+    a, family, given, nhs, service, met_at, contact_at = row
+    if met_at is not None:
+        source = f"MDT {_short(met_at.astimezone().date())}"
+    elif contact_at is not None:
+        source = f"Contact {_short(contact_at.astimezone().date())}"
+    else:
+        source = "Ad hoc"
+    return WorkItem(
+        id=a.id,
+        patient_id=a.patient_id,
+        patient=f"{family.upper()}, {given}",
+        nhs_number=nhs,
+        description=a.description,
+        owner_id=a.owner_id,
+        owner=names.get(a.owner_id or "", "no owner"),
+        due_date=a.due_date,
+        priority=a.priority,
+        status=a.status,
+        bucket=bucket_of(a.due_date, a.status, on),
+        source=source,
+        service_id=a.service_id,
+        service=service,
+        referral_status=a.referral_status,
+        referral_sent_on=a.referral_sent_on,
+        referral_replied_on=a.referral_replied_on,
+        referral_seen_on=a.referral_seen_on,
+    )
+
+
+_ORDER = {name: i for i, name in enumerate(BUCKETS)}
+_URGENCY = {"urgent": 0, "high": 1, "routine": 2}
+
+
+def worklist(store: OpenStore, wanted: Filter = Filter()) -> Worklist:
+    on = today(store.clock)
+    with store.session() as s:
+        names = staff_names(s)
+        rows = s.execute(_query(wanted)).all()
+    text = wanted.patient.strip()
+    items = [_item(r, names, on) for r in rows if not text or _matches(text, r[1], r[2], r[3])]
+    items.sort(
+        key=lambda i: (
+            _ORDER[i.bucket],
+            i.due_date or date.max,
+            _URGENCY.get(i.priority, 3),
+            i.patient,
+        )
+    )
+    counts = dict.fromkeys(BUCKETS, 0)
+    for i in items:
+        counts[i.bucket] += 1
+    return Worklist(on, items, counts)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    at: datetime  # UTC
+    who: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ActionDetail:
+    item: WorkItem
+    history: list[HistoryLine]
+
+
+def detail(store: OpenStore, action_id: str) -> ActionDetail:
+    """One action and every change to it, oldest first, starting with who set it."""
+    on = today(store.clock)
+    with store.session() as s:
+        names = staff_names(s)
+        row = s.execute(_query(Filter(), action_id)).first()
+        if row is None:
+            raise ActionError("That action is no longer in the store.")
+        action = row[0]
+        created = HistoryLine(
+            action.created_at,
+            names.get(action.created_by_id or "", "someone not in the staff list"),
+            f"Set: {action.description}" + _origin(s, action),
+        )
+        lines = [created] + [
+            HistoryLine(
+                e.at,
+                names.get(e.staff_id or "", "someone not in the staff list"),
+                describe(e, names),
+            )
+            for e in events_of(s, [action_id])
+        ]
+    return ActionDetail(_item(row, names, on), lines)
+
+
+def _origin(s: Session, action: Action) -> str:
+    if action.meeting_id is not None:
+        return " (agreed at the MDT meeting)"
+    if action.contact_id is not None:
+        contact = s.get(ContactLogEntry, action.contact_id)
+        if contact is not None:
+            return f" (follow-up to a {CONTACT_KIND.get(contact.kind, contact.kind).lower()})"
+    return ""
