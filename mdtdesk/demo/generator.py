@@ -16,6 +16,7 @@ from mdtdesk.store import writes
 from mdtdesk.store.ids import new_id
 from mdtdesk.store.models import (
     Action,
+    ActionEvent,
     AgendaItem,
     CarePlan,
     Condition,
@@ -29,11 +30,12 @@ from mdtdesk.store.models import (
     Patient,
     Record,
     RiskScore,
+    Service,
     StaffMember,
 )
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import name_key, staff_ids_by_name
-from mdtdesk.store.vocab import discipline_of
+from mdtdesk.store.vocab import DEFAULT_SERVICES, discipline_of
 
 Progress = Callable[[int, int], None]
 Rows = list[dict[str, Any]]
@@ -56,6 +58,12 @@ class _Builder:
         self.rng = rng
         self.on = on
         self.tables: dict[type[Record], Rows] = {}
+        self.services: dict[str, str] = {}  # name -> id
+
+    def at(self, day: date) -> datetime:
+        """A working-hours time on a day, never later than the start of today."""
+        day = min(day, self.on - timedelta(days=1))
+        return datetime.combine(day, time(self.rng.randint(8, 17), 0), tzinfo=UTC)
 
     def add(self, model: type[Record], **values: Any) -> str:
         values.setdefault("id", new_id())
@@ -64,6 +72,109 @@ class _Builder:
 
     def day(self, back: int, forward: int = 0) -> date:
         return self.on + timedelta(days=self.rng.randint(-back, forward))
+
+
+# Demo actions that are referrals, and the service each goes to.
+_REFERRALS = {
+    "Refer to falls service": "Falls service",
+    "Social services assessment": "Social services assessment",
+    "Pulmonary rehabilitation referral": "Pulmonary rehabilitation",
+    "Telecare / alarm assessment": "Telecare / alarm",
+    "Carers support referral": "Carers support",
+    "Refer to community mental health team": "Community mental health",
+}
+# The referral's progress for each status of its action.
+_REFERRAL_FOR = {"in_progress": "sent", "waiting": "accepted", "done": "seen"}
+
+
+def _action(
+    b: _Builder,
+    pid: str,
+    *,
+    owner: str,
+    creator: str,
+    due: date,
+    status: str,
+    priority: str = "routine",
+    description: str | None = None,
+    **origin: str,
+) -> str:
+    rng = b.rng
+    description = description or rng.choice(names.ACTIONS)
+    values: dict[str, Any] = dict(
+        patient_id=pid,
+        description=description,
+        owner_id=owner,
+        created_by_id=creator,
+        due_date=due,
+        priority=priority,
+        status=status,
+        **origin,
+    )
+    service = b.services.get(_REFERRALS.get(description, ""))
+    referral = _REFERRAL_FOR.get(status) if service else None
+    if service:
+        values["service_id"] = service
+    if referral:
+        sent = min(due, b.on) - timedelta(days=rng.randint(10, 30))
+        values.update(referral_status=referral, referral_sent_on=sent)
+        if referral in ("accepted", "seen"):
+            values["referral_replied_on"] = sent + timedelta(days=rng.randint(2, 6))
+        if referral == "seen":
+            values["referral_seen_on"] = sent + timedelta(days=rng.randint(7, 9))
+    aid = b.add(Action, **values)
+    if status != "open":
+        b.add(
+            ActionEvent,
+            action_id=aid,
+            patient_id=pid,
+            at=b.at(min(due, b.on) - timedelta(days=rng.randint(1, 5))),
+            staff_id=owner,
+            field="status",
+            old_value="open",
+            new_value=status,
+            note=None,
+        )
+    return aid
+
+
+_WITH = {
+    "with_carer": ("Daughter", "Son", "Husband", "Wife", "Neighbour"),
+    "with_professional": (
+        "District nurse",
+        "Social worker",
+        "Community pharmacist",
+        "Occupational therapist",
+        "Hospital discharge team",
+    ),
+}
+
+
+def _contact(b: _Builder, pid: str, staff: list[str], coordinators: list[str]) -> None:
+    rng = b.rng
+    kind = rng.choice(names.CONTACT_KINDS)
+    who = rng.choice(staff)
+    at = b.at(b.day(2 * 365))
+    contact = b.add(
+        ContactLogEntry,
+        patient_id=pid,
+        at=at,
+        kind=kind,
+        staff_id=who,
+        duration_minutes=rng.choice((10, 15, 20, 30, 45, 60)),
+        notes=rng.choice(names.CONTACT_NOTES),
+        with_whom=rng.choice(_WITH[kind]) if kind in _WITH else None,
+    )
+    if at.date() > b.on - timedelta(days=21) and rng.random() < 0.4:
+        _action(
+            b,
+            pid,
+            owner=who if who in coordinators else rng.choice(coordinators),
+            creator=who,
+            due=at.date() + timedelta(days=rng.choice((7, 14))),
+            status=rng.choice(("open", "in_progress")),
+            contact_id=contact,
+        )
 
 
 def _patient(b: _Builder, number: str, staff: list[str], coordinators: list[str]) -> str:
@@ -134,15 +245,7 @@ def _patient(b: _Builder, number: str, staff: list[str], coordinators: list[str]
             is_next_of_kin=rng.random() < 0.5,
         )
     for _ in range(rng.randint(0, 6)):
-        b.add(
-            ContactLogEntry,
-            patient_id=pid,
-            at=datetime.combine(b.day(2 * 365), time(rng.randint(8, 17), 0), tzinfo=UTC),
-            kind=rng.choice(names.CONTACT_KINDS),
-            staff_id=rng.choice(staff),
-            duration_minutes=rng.choice((10, 15, 20, 30, 45, 60)),
-            notes=rng.choice(names.CONTACT_NOTES),
-        )
+        _contact(b, pid, staff, coordinators)
     for _ in range(rng.choices((0, 1, 2, 3), weights=(55, 25, 12, 8))[0]):
         started = b.day(3 * 365)
         admitted = rng.random() < 0.6
@@ -166,15 +269,14 @@ def _patient(b: _Builder, number: str, staff: list[str], coordinators: list[str]
             ),
         )
     for _ in range(rng.choices((0, 1, 2, 3), weights=(40, 35, 15, 10))[0]):
-        b.add(
-            Action,
-            patient_id=pid,
-            description=rng.choice(names.ACTIONS),
-            owner_id=rng.choice(coordinators),
-            created_by_id=rng.choice(staff),
-            due_date=b.day(60, 45),
-            priority=rng.choice(("routine", "routine", "urgent")),
+        _action(
+            b,
+            pid,
+            owner=rng.choice((*coordinators, staff[0])),
+            creator=rng.choice(staff),
+            due=b.day(60, 45),
             status=rng.choice(("open", "open", "in_progress", "waiting", "done")),
+            priority=rng.choice(("routine", "routine", "urgent")),
         )
     if status == "active" and rng.random() < 0.5:
         b.add(
@@ -262,17 +364,15 @@ def _meetings(b: _Builder, patient_ids: list[str], staff: list[str]) -> None:
                 recorded_by_id=staff[0],
             )
             if outcome in ("change_plan", "refer"):
-                b.add(
-                    Action,
-                    patient_id=pid,
-                    description=rng.choice(names.ACTIONS),
-                    owner_id=rng.choice(staff[2:]),
-                    created_by_id=staff[0],
+                _action(
+                    b,
+                    pid,
+                    owner=rng.choice(staff[2:]),
+                    creator=staff[0],
+                    due=day + timedelta(days=rng.choice((7, 14, 28))),
+                    status="done" if day < b.on - timedelta(days=28) else "open",
                     meeting_id=mid,
                     agenda_item_id=item,
-                    due_date=day + timedelta(days=rng.choice((7, 14, 28))),
-                    priority="routine",
-                    status="done" if day < b.on - timedelta(days=28) else "open",
                 )
     for pid in rng.sample(patient_ids, min(6, len(patient_ids))):
         b.add(
@@ -315,6 +415,9 @@ def populate(
         for n, p, o in names.STAFF
     ]
     coordinators = staff[2:]
+    b.services = {
+        n: b.add(Service, name=n, active=True, position=i) for i, n in enumerate(DEFAULT_SERVICES)
+    }
     start = rng.randint(0, 1000) if first_number is None else first_number
     numbers = nhs_number.synthetic_numbers(start=start)
     patient_ids = []
@@ -329,6 +432,7 @@ def populate(
         # Parents before children, so foreign keys hold at every insert.
         for model in (
             StaffMember,
+            Service,
             Patient,
             Meeting,
             MeetingAttendee,
@@ -341,6 +445,7 @@ def populate(
             ContactLogEntry,
             HospitalEvent,
             Action,
+            ActionEvent,
             CarePlan,
         ):
             rows = b.tables.get(model, [])
