@@ -13,6 +13,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from action_screens import action_screens  # beside this script
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
@@ -113,6 +114,7 @@ def main() -> None:
         wizard.close()
         sync_screens(app, worker, Path(tmp), clock, cost)
         meeting_screens(app, worker, Path(tmp), clock, cost)
+        action_screens(app, worker, Path(tmp), clock, cost)
 
 
 def sync_screens(

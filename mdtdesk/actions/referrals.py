@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mdtdesk.actions.tracking import ActionError, Changed, apply
+from mdtdesk.actions.tracking import ActionError, Change, Changed, apply, get
 from mdtdesk.clock import today
 from mdtdesk.store.models import Action, Service, StoreMeta
 from mdtdesk.store.opened import OpenStore
@@ -128,38 +128,41 @@ def move_service(store: OpenStore, service_id: str, offset: int) -> None:
                 row.position = position
 
 
-def set_referral(
-    store: OpenStore, action_id: str, status: str, on: date, note: str = ""
-) -> Changed:
+def change_referral(
+    s: Session, store: OpenStore, action: Action, status: str, on: date, note: str
+) -> list[Change]:
     """Record a referral's progress on a day; its action's status follows."""
     if status not in REFERRAL_STATUS:
         raise ActionError(f"Referral: choose {', '.join(REFERRAL_STATUS.values()).lower()}.")
-    note = note.strip()
+    if action.service_id is None:
+        raise ActionError("This action is not a referral to a service.")
+    if action.status == "cancelled":
+        raise ActionError("This referral was cancelled; reopen it first.")
+    current = action.referral_status
+    if current not in _AFTER[status]:
+        was = REFERRAL_STATUS.get(current or "", "not sent yet").lower()
+        raise ActionError(
+            f"Referral: it is {was}; it cannot be marked {REFERRAL_STATUS[status].lower()}."
+        )
+    if on > today(store.clock):
+        raise ActionError(f"Date: {on:%d %b %Y} is in the future.")
+    earlier = [d for d in (action.referral_sent_on, action.referral_replied_on) if d]
+    if status != "sent" and earlier and on < max(earlier):
+        raise ActionError(
+            f"Date: {on:%d %b %Y} is before the referral was {current} ({max(earlier):%d %b %Y})."
+        )
+    values: dict[str, object] = {"referral_status": status, _DATE_OF[status]: on}
+    if status == "sent":
+        # Sent again after a decline: the old reply no longer stands.
+        values.update(referral_replied_on=None, referral_seen_on=None)
+    values["status"] = _ACTION_STATUS[status]
+    return apply(s, store, action, values, note)
+
+
+def set_referral(
+    store: OpenStore, action_id: str, status: str, on: date, note: str = ""
+) -> Changed:
     with store.session() as s, s.begin():
-        action = s.get(Action, action_id)
-        if action is None or action.deleted:
-            raise ActionError("That action is no longer in the store.")
-        if action.service_id is None:
-            raise ActionError("This action is not a referral to a service.")
-        if action.status == "cancelled":
-            raise ActionError("This referral was cancelled; reopen it first.")
-        current = action.referral_status
-        if current not in _AFTER[status]:
-            was = REFERRAL_STATUS.get(current or "", "not sent yet").lower()
-            raise ActionError(
-                f"Referral: it is {was}; it cannot be marked {REFERRAL_STATUS[status].lower()}."
-            )
-        if on > today(store.clock):
-            raise ActionError(f"Date: {on:%d %b %Y} is in the future.")
-        earlier = [d for d in (action.referral_sent_on, action.referral_replied_on) if d]
-        if status != "sent" and earlier and on < max(earlier):
-            raise ActionError(
-                f"Date: {on:%d %b %Y} is before the referral was {current} "
-                f"({max(earlier):%d %b %Y})."
-            )
-        values: dict[str, object] = {"referral_status": status, _DATE_OF[status]: on}
-        if status == "sent":
-            # Sent again after a decline: the old reply no longer stands.
-            values.update(referral_replied_on=None, referral_seen_on=None)
-        values["status"] = _ACTION_STATUS[status]
-        return Changed(tuple(apply(s, store, action, values, note)))
+        return Changed(
+            tuple(change_referral(s, store, get(s, action_id), status, on, note.strip()))
+        )

@@ -149,7 +149,7 @@ def create(store: OpenStore, new: NewAction) -> str:
         return action.id
 
 
-def _get(s: Session, action_id: str) -> Action:
+def get(s: Session, action_id: str) -> Action:
     action = s.get(Action, action_id)
     if action is None or action.deleted:
         raise ActionError("That action is no longer in the store.")
@@ -192,13 +192,27 @@ def check_status(old: str, new: str, note: str) -> None:
         raise ActionError(f"Note: say why a {ACTION_STATUS[old].lower()} action is reopened.")
 
 
+def change_status(
+    s: Session, store: OpenStore, action: Action, status: str, note: str
+) -> list[Change]:
+    check_status(action.status, status, note)
+    change = _set(s, store, action, "status", status, note)
+    return [change] if change else []
+
+
 def set_status(store: OpenStore, action_id: str, status: str, note: str = "") -> Changed:
-    note = note.strip()
+    return set_statuses(store, [action_id], status, note)
+
+
+def set_statuses(
+    store: OpenStore, action_ids: Sequence[str], status: str, note: str = ""
+) -> Changed:
+    """One status for several actions at once: all of them change, or none."""
     with store.session() as s, s.begin():
-        action = _get(s, action_id)
-        check_status(action.status, status, note)
-        change = _set(s, store, action, "status", status, note)
-        return Changed((change,) if change else ())
+        changes: list[Change] = []
+        for action_id in dict.fromkeys(action_ids):
+            changes += change_status(s, store, get(s, action_id), status, note.strip())
+        return Changed(tuple(changes))
 
 
 def reassign(store: OpenStore, action_ids: Sequence[str], owner_id: str, note: str = "") -> Changed:
@@ -212,7 +226,7 @@ def reassign(store: OpenStore, action_ids: Sequence[str], owner_id: str, note: s
         changes: list[Change] = []
         skipped: list[str] = []
         for action_id in dict.fromkeys(action_ids):
-            action = _get(s, action_id)
+            action = get(s, action_id)
             if action.status in CLOSED:
                 skipped.append(f"{action.description}: already {action.status}")
                 continue
@@ -224,6 +238,31 @@ def reassign(store: OpenStore, action_ids: Sequence[str], owner_id: str, note: s
         return Changed(tuple(changes), tuple(skipped))
 
 
+def change_fields(
+    s: Session,
+    store: OpenStore,
+    action: Action,
+    *,
+    description: str | None = None,
+    due_date: date | None = None,
+    priority: str | None = None,
+    note: str = "",
+) -> list[Change]:
+    """Change what, when or how urgent; None leaves a field as it is."""
+    if action.status in CLOSED:
+        raise ActionError(f"This action is {action.status}; reopen it to change it.")
+    wanted: dict[str, Any] = {}
+    if description is not None:
+        wanted["description"] = text_of(description)
+    if due_date is not None:
+        if due_date < today(store.clock) and due_date != action.due_date:
+            raise ActionError(f"Due date: {due_date:%d %b %Y} is in the past.")
+        wanted["due_date"] = due_date
+    if priority is not None:
+        wanted["priority"] = _priority(priority)
+    return apply(s, store, action, wanted, note)
+
+
 def edit(
     store: OpenStore,
     action_id: str,
@@ -233,22 +272,18 @@ def edit(
     priority: str | None = None,
     note: str = "",
 ) -> Changed:
-    """Change what, when or how urgent; None leaves a field as it is."""
     with store.session() as s, s.begin():
-        action = _get(s, action_id)
-        if action.status in CLOSED:
-            raise ActionError(f"This action is {action.status}; reopen it to change it.")
-        wanted: dict[str, Any] = {}
-        if description is not None:
-            wanted["description"] = text_of(description)
-        if due_date is not None:
-            if due_date < today(store.clock) and due_date != action.due_date:
-                raise ActionError(f"Due date: {due_date:%d %b %Y} is in the past.")
-            wanted["due_date"] = due_date
-        if priority is not None:
-            wanted["priority"] = _priority(priority)
-        changes = [_set(s, store, action, f, v, note.strip()) for f, v in wanted.items()]
-        return Changed(tuple(c for c in changes if c is not None))
+        action = get(s, action_id)
+        changes = change_fields(
+            s,
+            store,
+            action,
+            description=description,
+            due_date=due_date,
+            priority=priority,
+            note=note.strip(),
+        )
+        return Changed(tuple(changes))
 
 
 def apply(
@@ -264,7 +299,7 @@ def undo(store: OpenStore, changed: Changed) -> Changed:
     if not changed.changes:
         raise ActionError("There is nothing to undo.")
     with store.session() as s, s.begin():
-        actions = {c.action_id: _get(s, c.action_id) for c in changed.changes}
+        actions = {c.action_id: get(s, c.action_id) for c in changed.changes}
         for c in changed.changes:
             if as_text(getattr(actions[c.action_id], c.field)) != c.new:
                 raise ActionError(

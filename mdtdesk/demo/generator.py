@@ -84,7 +84,7 @@ _REFERRALS = {
     "Refer to community mental health team": "Community mental health",
 }
 # The referral's progress for each status of its action.
-_REFERRAL_FOR = {"in_progress": "sent", "waiting": "accepted", "done": "seen"}
+_REFERRAL_FOR = {"waiting": ("sent", "accepted"), "done": ("seen",)}
 
 
 def _action(
@@ -97,6 +97,7 @@ def _action(
     status: str,
     priority: str = "routine",
     description: str | None = None,
+    made: datetime | None = None,
     **origin: str,
 ) -> str:
     rng = b.rng
@@ -112,7 +113,7 @@ def _action(
         **origin,
     )
     service = b.services.get(_REFERRALS.get(description, ""))
-    referral = _REFERRAL_FOR.get(status) if service else None
+    referral = rng.choice(_REFERRAL_FOR[status]) if service and status in _REFERRAL_FOR else None
     if service:
         values["service_id"] = service
     if referral:
@@ -122,13 +123,16 @@ def _action(
             values["referral_replied_on"] = sent + timedelta(days=rng.randint(2, 6))
         if referral == "seen":
             values["referral_seen_on"] = sent + timedelta(days=rng.randint(7, 9))
+    made = made or b.at(due - timedelta(days=rng.randint(14, 35)))
+    values["created_at"] = made
     aid = b.add(Action, **values)
     if status != "open":
+        changed = made + timedelta(days=rng.randint(1, 10))
         b.add(
             ActionEvent,
             action_id=aid,
             patient_id=pid,
-            at=b.at(min(due, b.on) - timedelta(days=rng.randint(1, 5))),
+            at=changed if changed.date() < b.on else made + timedelta(hours=1),
             staff_id=owner,
             field="status",
             old_value="open",
@@ -173,6 +177,7 @@ def _contact(b: _Builder, pid: str, staff: list[str], coordinators: list[str]) -
             creator=who,
             due=at.date() + timedelta(days=rng.choice((7, 14))),
             status=rng.choice(("open", "in_progress")),
+            made=at + timedelta(minutes=30),
             contact_id=contact,
         )
 
@@ -274,7 +279,7 @@ def _patient(b: _Builder, number: str, staff: list[str], coordinators: list[str]
             pid,
             owner=rng.choice((*coordinators, staff[0])),
             creator=rng.choice(staff),
-            due=b.day(60, 45),
+            due=b.day(21, 60),
             status=rng.choice(("open", "open", "in_progress", "waiting", "done")),
             priority=rng.choice(("routine", "routine", "urgent")),
         )
@@ -371,6 +376,7 @@ def _meetings(b: _Builder, patient_ids: list[str], staff: list[str]) -> None:
                     creator=staff[0],
                     due=day + timedelta(days=rng.choice((7, 14, 28))),
                     status="done" if day < b.on - timedelta(days=28) else "open",
+                    made=datetime.combine(day, time(14, 0), tzinfo=UTC),
                     meeting_id=mid,
                     agenda_item_id=item,
                 )

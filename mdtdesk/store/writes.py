@@ -179,7 +179,8 @@ def bulk_insert(
     for row in rows:
         full = dict(row)
         full.setdefault("id", new_id())
-        full["created_at"] = now
+        # Demo data may say when a record was first made; the change is stamped now.
+        full.setdefault("created_at", now)
         full["updated_at"] = now
         full["node_id"] = node_id
         full.setdefault("deleted", False)

@@ -152,6 +152,10 @@ class MainWindow(QMainWindow):
         self.meetings_action = act("Show &meetings", "Ctrl+Shift+M", self._show_meetings)
         self.plan_action = act("&Plan a meeting…", "Ctrl+Shift+N", self._plan_meeting)
         self.meeting_mode_action = act("&Open meeting mode", "Ctrl+Shift+O", self._meeting_mode)
+        self.worklist_action = act("Show my &actions", "Ctrl+Shift+T", self._show_worklist)
+        self.coordinators_action = act("Show &coordinators", "Ctrl+Shift+C", self._show_loads)
+        self.services_action = act("Referral &services…", "", self._edit_services)
+        self.contact_action = act("&Log a contact…", "Ctrl+Shift+L", self._log_contact)
         self.quit_action = act("&Quit", QKeySequence.StandardKey.Quit, self.close)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.import_action)
@@ -162,16 +166,25 @@ class MainWindow(QMainWindow):
         patient_menu = self.menuBar().addMenu("&Patient")
         patient_menu.addAction(self.find_action)
         patient_menu.addAction(self.referral_action)
+        patient_menu.addAction(self.contact_action)
         patient_menu.addAction(self.close_record_action)
         meetings_menu = self.menuBar().addMenu("&Meetings")
         meetings_menu.addAction(self.meetings_action)
         meetings_menu.addAction(self.plan_action)
         meetings_menu.addAction(self.meeting_mode_action)
+        actions_menu = self.menuBar().addMenu("&Actions")
+        actions_menu.addAction(self.worklist_action)
+        actions_menu.addAction(self.coordinators_action)
+        actions_menu.addAction(self.services_action)
         sync_menu = self.menuBar().addMenu("&Sync")
         sync_menu.addAction(self.sync_action)
         sync_menu.addAction(self.sync_export_action)
         sync_menu.addAction(self.sync_import_action)
         self.unlocked_only = (
+            self.worklist_action,
+            self.coordinators_action,
+            self.services_action,
+            self.contact_action,
             self.meetings_action,
             self.plan_action,
             self.meeting_mode_action,
@@ -184,6 +197,22 @@ class MainWindow(QMainWindow):
             self.close_record_action,
             self.lock_action,
         )
+
+    def _show_worklist(self) -> None:
+        if self.workspace is not None:
+            self.workspace.show_worklist()
+
+    def _show_loads(self) -> None:
+        if self.workspace is not None:
+            self.workspace.show_coordinators()
+
+    def _edit_services(self) -> None:
+        if self.workspace is not None:
+            self.workspace.edit_services()
+
+    def _log_contact(self) -> None:
+        if self.workspace is not None:
+            self.workspace.log_contact()
 
     def _find(self) -> None:
         if self.workspace is not None:

@@ -44,6 +44,7 @@ from mdtdesk.store.vocab import CASELOAD_STATUS, CONSENT
 from mdtdesk.ui.details_form import DetailsForm
 from mdtdesk.ui.hospital_dialog import HospitalDialog
 from mdtdesk.ui.look import list_table
+from mdtdesk.ui.record_actions import RecordActions
 from mdtdesk.ui.rows_model import RowsModel
 from mdtdesk.ui.worker import StoreWorker
 
@@ -165,22 +166,9 @@ class PatientView(QWidget):
                 ("Review", lambda c: _d(c.review_date)),
             ]
         )
-        self.action_rows = RowsModel(
-            [
-                ("Action", lambda a: a.description),
-                ("Owner", lambda a: a.owner or "—"),
-                ("Due", lambda a: _d(a.due_date)),
-                ("Status", lambda a: a.status.replace("_", " ").capitalize()),
-            ]
-        )
-        self.contacts = RowsModel(
-            [
-                ("When", lambda c: _dt(c.at)),
-                ("Kind", lambda c: c.kind.replace("_", " ").capitalize()),
-                ("By", lambda c: c.staff or "—"),
-                ("Notes", lambda c: c.notes or ""),
-            ]
-        )
+        self.work = RecordActions(store, worker, staff, patient_id, self._name, self)
+        self.work.changed.connect(self._work_changed)
+        self.work.failed.connect(self._notice)
         self.hospital_view = list_table(self.hospital, "Hospital admissions and A&E attendances")
         self.hospital_view.activated.connect(lambda _index: self.edit_visit())
         add_visit = QPushButton("&Add visit…")
@@ -209,8 +197,8 @@ class PatientView(QWidget):
         self.tabs.addTab(hospital_tab, "Hospital")
         self.tabs.addTab(list_table(self.timeline, "Timeline"), "Timeline")
         self.tabs.addTab(list_table(self.care_plans, "Care plan versions"), "Care plan")
-        self.tabs.addTab(list_table(self.action_rows, "Actions"), "Actions")
-        self.tabs.addTab(list_table(self.contacts, "Contact log"), "Contacts")
+        self.tabs.addTab(self.work.actions_tab, "Actions")
+        self.tabs.addTab(self.work.contacts_tab, "Contacts")
 
         self.discuss_button = QPushButton("Ask the &MDT to discuss…")
         self.discuss_button.setToolTip(
@@ -247,8 +235,7 @@ class PatientView(QWidget):
         self.hospital.set_rows(r.hospital)
         self.timeline.set_rows(r.timeline)
         self.care_plans.set_rows(r.care_plans)
-        self.action_rows.set_rows(r.actions)
-        self.contacts.set_rows(r.contacts)
+        self.work.show_rows(r.actions, r.contacts)
         if keep_form is not None:
             self.form.set_values(keep_form)
             return
@@ -297,6 +284,9 @@ class PatientView(QWidget):
             f"Flags: {e(', '.join(flags) or 'none')}</p>"
         )
         self.title_changed.emit(self.title())
+
+    def _name(self) -> str:
+        return self.record.display_name if self.record else "this person"
 
     def title(self) -> str:
         name = self.record.display_name if self.record else "Patient"
@@ -413,6 +403,12 @@ class PatientView(QWidget):
             lambda: ask_for_discussion(store, pid, reason), asked, lambda e: self._notice(str(e))
         )
 
+    def _work_changed(self) -> None:
+        """An action or contact was saved: read the record again, keeping any edits."""
+        if not self._closed:
+            self.load(self.form.values() if self.dirty else None)
+            self.saved.emit(self.patient_id)
+
     # -- hospital visits ---------------------------------------------------------
     def add_visit(self) -> None:
         self._visit_dialog(None)
@@ -453,10 +449,9 @@ class PatientView(QWidget):
             self.hospital,
             self.timeline,
             self.care_plans,
-            self.action_rows,
-            self.contacts,
         ):
             model.clear()
+        self.work.clear()
         self.form.clear()
         self.header.clear()
         self.banner.clear()

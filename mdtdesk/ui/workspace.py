@@ -1,5 +1,5 @@
-"""What an unlocked user works in: the caseload, meetings and sync tabs, one tab per open
-record, and meeting mode's window when a meeting is running.
+"""What an unlocked user works in: the caseload, meetings, actions, coordinators and sync
+tabs, one tab per open record, and meeting mode's window when a meeting is running.
 
 Made on unlock and destroyed on lock, so nothing of a patient outlives the lock in a
 widget or a model; where the user was is kept as a WorkspaceState of ids and choices.
@@ -13,13 +13,16 @@ from PySide6.QtWidgets import QDialog, QTabBar, QTabWidget, QVBoxLayout, QWidget
 
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.ui.caseload_view import CaseloadState, CaseloadView
+from mdtdesk.ui.coordinators_view import CoordinatorsView
 from mdtdesk.ui.import_dialog import ImportDialog
 from mdtdesk.ui.meeting_mode import MeetingMode
 from mdtdesk.ui.meetings_view import MeetingsView
 from mdtdesk.ui.patient_view import PatientView
 from mdtdesk.ui.referral_dialog import ReferralDialog
+from mdtdesk.ui.services_dialog import ServicesDialog
 from mdtdesk.ui.sync_view import SyncView
 from mdtdesk.ui.worker import StoreWorker
+from mdtdesk.ui.worklist_view import WorklistView
 
 
 @dataclass(frozen=True)
@@ -53,12 +56,19 @@ class Workspace(QWidget):
         )
         self.meetings.start_meeting.connect(self.open_meeting_mode)
         self.tabs.addTab(self.meetings, "Meetings")
-        self.tabs.tabBar().setTabButton(1, QTabBar.ButtonPosition.RightSide, None)
         self.meeting_mode: MeetingMode | None = None
+        self.worklist = WorklistView(store, worker, lambda: self.caseload.staff, self)
+        self.worklist.open_patient.connect(self.open_patient)
+        self.tabs.addTab(self.worklist, "Actions")
+        self.coordinators = CoordinatorsView(store, worker, self)
+        self.coordinators.open_patient.connect(self.open_patient)
+        self.tabs.addTab(self.coordinators, "Coordinators")
         # A file in or out may change records under the caseload list.
         self.sync = SyncView(store, worker, self.caseload.reload)
         self.tabs.addTab(self.sync, "Sync")
-        self.tabs.tabBar().setTabButton(2, QTabBar.ButtonPosition.RightSide, None)
+        for fixed in range(self.tabs.count()):
+            self.tabs.tabBar().setTabButton(fixed, QTabBar.ButtonPosition.RightSide, None)
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.tabs.tabCloseRequested.connect(self.close_tab)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -81,7 +91,7 @@ class Workspace(QWidget):
         view = PatientView(self.store, self.worker, self.caseload.staff, patient_id)
         index = self.tabs.addTab(view, "Opening…")
         view.title_changed.connect(lambda title, v=view: self._retitle(v, title))
-        view.saved.connect(lambda _pid: self.caseload.reload())
+        view.saved.connect(lambda _pid: self._record_saved())
         self.tabs.setCurrentIndex(index)
         view.load()
         return view
@@ -113,6 +123,41 @@ class Workspace(QWidget):
         if not self.closed:
             self.meetings.reload()
             self.meetings.builder.reload()
+
+    def _record_saved(self) -> None:
+        self.caseload.reload()
+        if self.tabs.indexOf(self.worklist) >= 0 and self.worklist.listed is not None:
+            self.worklist.reload()
+
+    def _tab_shown(self, index: int) -> None:
+        """The worklist and the loads are read when their tab is first shown, and again
+        each time (actions change in records, meetings and sync files)."""
+        shown = self.tabs.widget(index)
+        if shown is self.worklist and not self.closed:
+            self.worklist.reload()
+        elif shown is self.coordinators and not self.closed:
+            self.coordinators.reload()
+
+    def show_worklist(self) -> None:
+        self.tabs.setCurrentWidget(self.worklist)
+        self.worklist.table.setFocus()
+
+    def show_coordinators(self) -> None:
+        self.tabs.setCurrentWidget(self.coordinators)
+        self.coordinators.table.setFocus()
+
+    def edit_services(self) -> None:
+        dialog = ServicesDialog(self.store, self.worker, self)
+        dialog.setObjectName("services-dialog")
+        dialog.open()
+        dialog.reload()
+
+    def log_contact(self) -> None:
+        """Log a contact for the record on show (the Patient menu's item)."""
+        view = self.tabs.currentWidget()
+        if isinstance(view, PatientView) and view.record is not None:
+            view.tabs.setCurrentWidget(view.work.contacts_tab)
+            view.work.log_contact()
 
     def show_sync(self) -> None:
         self.tabs.setCurrentWidget(self.sync)
@@ -203,6 +248,8 @@ class Workspace(QWidget):
         self.meeting_mode = None
         self.caseload.clear()
         self.meetings.clear()
+        self.worklist.clear()
+        self.coordinators.clear()
         self.sync.clear()
         while self.tabs.count() > 1:
             self.tabs.removeTab(1)

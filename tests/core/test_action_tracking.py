@@ -202,3 +202,22 @@ def test_editing_keeps_the_old_values_and_refuses_a_closed_action(store: OpenSto
     tracking.set_status(store, aid, "done")
     with pytest.raises(tracking.ActionError, match="reopen it to change it"):
         tracking.edit(store, aid, description="Something else")
+
+
+def test_the_action_screens_changes_are_all_written_or_none(store: OpenStore) -> None:
+    from mdtdesk.actions.update import Update, update
+
+    aid = action(store, coordinated(store, "Nunn", me(store)))
+    later = TODAY + timedelta(days=5)
+    with pytest.raises(tracking.ActionError, match="say why the action is cancelled"):
+        update(store, aid, Update(due_date=later, priority="high", status="cancelled"))
+    with store.session() as s:
+        kept = s.get_one(Action, aid)
+        assert (kept.due_date, kept.priority, kept.status) == (TODAY, "routine", "open")
+        assert s.execute(select(ActionEvent.id)).first() is None
+    tracking.set_status(store, aid, "done")
+    changed = update(store, aid, Update(due_date=later, status="open", note="Not finished"))
+    assert [(c.field, c.new) for c in changed.changes] == [
+        ("status", "open"),
+        ("due_date", later.isoformat()),
+    ]
