@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_ui.py
 	$(BIN)/python bench/bench_sync.py
 	$(BIN)/python bench/bench_meetings.py
+	$(BIN)/python bench/bench_actions.py
 
 screenshots: $(STAMP)
 	@test -f $(DEMO_STORE)/store.db || MDTDESK_PASSPHRASE= $(BIN)/mdtdesk demo --store $(DEMO_STORE) --patients $(DEMO_PATIENTS)

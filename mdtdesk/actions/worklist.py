@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session, aliased
@@ -100,23 +101,39 @@ def _matches(text: str, family: str, given: str, nhs: str) -> bool:
     return all(w in name for w in words)
 
 
-# Outer joins: the service, meeting and contact times may be None.
-_Rows = Select[Action, str, str, str, str, datetime, datetime]
+# Only the columns shown: whole records would carry their sync clocks too.
+_ACTION_COLUMNS = (
+    Action.id,
+    Action.patient_id,
+    Action.description,
+    Action.owner_id,
+    Action.due_date,
+    Action.priority,
+    Action.status,
+    Action.service_id,
+    Action.referral_status,
+    Action.referral_sent_on,
+    Action.referral_replied_on,
+    Action.referral_seen_on,
+)
+_Rows = Select[Any]
 
 
 def _query(wanted: Filter, action_id: str | None = None) -> _Rows:
     when = aliased(Meeting)
     contact = aliased(ContactLogEntry)
+    # Outer joins: the service name and the meeting and contact times may be None.
+    columns: list[Any] = [
+        *_ACTION_COLUMNS,
+        Patient.family_name,
+        Patient.given_name,
+        Patient.nhs_number,
+        Service.name,
+        when.starts_at,
+        contact.at,
+    ]
     query = (
-        select(
-            Action,
-            Patient.family_name,
-            Patient.given_name,
-            Patient.nhs_number,
-            Service.name,
-            when.starts_at,
-            contact.at,
-        )
+        select(*columns)
         .join(Patient, Patient.id == Action.patient_id)
         .outerjoin(Service, Service.id == Action.service_id)
         .outerjoin(when, when.id == Action.meeting_id)
@@ -134,10 +151,9 @@ def _query(wanted: Filter, action_id: str | None = None) -> _Rows:
     return query
 
 
-def _item(
-    row: Row[Action, str, str, str, str, datetime, datetime], names: dict[str, str], on: date
-) -> WorkItem:
-    a, family, given, nhs, service, met_at, contact_at = row
+def _item(row: Row[Any], names: dict[str, str], on: date) -> WorkItem:
+    a = row
+    family, given, nhs, service, met_at, contact_at = row[len(_ACTION_COLUMNS) :]
     if met_at is not None:
         source = f"MDT {_short(met_at.astimezone().date())}"
     elif contact_at is not None:
@@ -176,7 +192,11 @@ def worklist(store: OpenStore, wanted: Filter = Filter()) -> Worklist:
         names = staff_names(s)
         rows = s.execute(_query(wanted)).all()
     text = wanted.patient.strip()
-    items = [_item(r, names, on) for r in rows if not text or _matches(text, r[1], r[2], r[3])]
+    items = [
+        _item(r, names, on)
+        for r in rows
+        if not text or _matches(text, r.family_name, r.given_name, r.nhs_number)
+    ]
     items.sort(
         key=lambda i: (
             _ORDER[i.bucket],
@@ -210,9 +230,9 @@ def detail(store: OpenStore, action_id: str) -> ActionDetail:
     with store.session() as s:
         names = staff_names(s)
         row = s.execute(_query(Filter(), action_id)).first()
-        if row is None:
+        action = s.get(Action, action_id)
+        if row is None or action is None:
             raise ActionError("That action is no longer in the store.")
-        action = row[0]
         created = HistoryLine(
             action.created_at,
             names.get(action.created_by_id or "", "someone not in the staff list"),

@@ -21,6 +21,9 @@ _PRAGMAS = (
     # Sorts and temporary tables stay in memory, never in a temp file on disk.
     "PRAGMA temp_store = MEMORY",
     "PRAGMA busy_timeout = 5000",
+    # 64 MiB of decrypted pages (the default is 8 MiB): a 10,000-person store's worklist
+    # and caseload then stay in memory instead of being decrypted again on every read.
+    "PRAGMA cache_size = -65536",
 )
 
 
