@@ -80,7 +80,7 @@ def main() -> None:
                 ),
                 "coordinators' loads": median_ms(lambda s=store: loads(s)),
                 "status change": median_ms(
-                    lambda s=store, t=target: tracking.set_status(s, t, next(flip))
+                    lambda s=store, t=target, f=flip: tracking.set_status(s, t, next(f))
                 ),
                 "home-visits PDF": median_ms(
                     lambda s=store, o=owner: visits_pdf(s, o, today(CLOCK)), 5
