@@ -8,7 +8,8 @@ import subprocess
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
+from shots import OUT, save, settle  # beside this script
 
 from mdtdesk.actions.worklist import Filter, worklist
 from mdtdesk.clock import SystemClock, today
@@ -21,19 +22,6 @@ from mdtdesk.ui.action_forms import ContactDialog
 from mdtdesk.ui.main_window import MainWindow
 from mdtdesk.ui.patient_view import PatientView
 from mdtdesk.ui.worker import StoreWorker
-
-OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-
-
-def settle(app: QApplication, worker: StoreWorker) -> None:
-    while worker.busy():
-        app.processEvents()
-    for _ in range(5):
-        app.processEvents()
-
-
-def save(widget: QWidget, name: str) -> None:
-    widget.grab().save(str(OUT / name))
 
 
 def action_screens(

@@ -15,7 +15,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from action_screens import action_screens  # beside this script
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
+from shots import OUT, save, settle
 from sqlalchemy import select
 
 from mdtdesk.clock import SystemClock
@@ -34,19 +35,6 @@ from mdtdesk.ui.main_window import MainWindow
 from mdtdesk.ui.patient_view import PatientView
 from mdtdesk.ui.referral_dialog import ReferralDialog
 from mdtdesk.ui.worker import StoreWorker
-
-OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-
-
-def settle(app: QApplication, worker: StoreWorker) -> None:
-    while worker.busy():
-        app.processEvents()
-    for _ in range(5):
-        app.processEvents()
-
-
-def save(widget: QWidget, name: str) -> None:
-    widget.grab().save(str(OUT / name))
 
 
 def main() -> None:
