@@ -36,6 +36,16 @@ def today(clock: Clock) -> date:
     return clock.now().astimezone().date()
 
 
+def short_day(day: date) -> str:
+    """A date as papers, reasons and lists write it: 4 Nov 2026."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def long_day(day: date) -> str:
+    """A date in full, as a paper's heading writes it: Tuesday 24 November 2026."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
 def age_on(born: date, on: date) -> int:
     """Whole years of age on a day (a 29 February birthday ages on 1 March)."""
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))

@@ -47,6 +47,11 @@ class ServiceRow:
     active: bool
 
 
+def referral_line(service: str, status: str | None) -> str:
+    """A referral in a few words: "Falls service: accepted"."""
+    return f"{service}: {REFERRAL_STATUS.get(status or '', 'not sent yet').lower()}"
+
+
 def _seed(s: Session) -> None:
     """A new store gets the usual services once; after that the list is the practice's."""
     if s.get(StoreMeta, _SEEDED) is not None:

@@ -4,7 +4,7 @@ any recent change can be undone by applying its old value again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mdtdesk.clock import today
+from mdtdesk.clock import short_day, today
 from mdtdesk.store.errors import StoreError
 from mdtdesk.store.models import Action, ActionEvent, Patient, Service, StaffMember
 from mdtdesk.store.opened import OpenStore
@@ -21,14 +21,6 @@ from mdtdesk.store.vocab import ACTION_STATUS, OPEN_ACTION_STATUSES, PRIORITY, R
 MAX_TEXT = 2000
 CLOSED = ("done", "cancelled")
 DATE_FIELDS = ("due_date", "referral_sent_on", "referral_replied_on", "referral_seen_on")
-FIELDS = (
-    "status",
-    "owner_id",
-    "description",
-    "priority",
-    "referral_status",
-    *DATE_FIELDS,
-)
 
 
 class ActionError(StoreError):
@@ -60,10 +52,6 @@ class Changed:
     changes: tuple[Change, ...]
     skipped: tuple[str, ...] = ()  # why some actions were left as they were
 
-    @property
-    def action_ids(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(c.action_id for c in self.changes))
-
 
 def as_text(value: Any) -> str | None:
     if value is None:
@@ -79,12 +67,12 @@ def _from_text(field: str, text: str | None) -> Any:
     return date.fromisoformat(text) if field in DATE_FIELDS else text
 
 
-def text_of(text: str, what: str = "Action") -> str:
+def text_of(text: str) -> str:
     text = text.strip()
     if not text:
-        raise ActionError(f"{what}: say what is to be done.")
+        raise ActionError("Action: say what is to be done.")
     if len(text) > MAX_TEXT:
-        raise ActionError(f"{what}: keep it under {MAX_TEXT:,} characters.")
+        raise ActionError(f"Action: keep it under {MAX_TEXT:,} characters.")
     return text
 
 
@@ -211,7 +199,14 @@ def set_statuses(
     with store.session() as s, s.begin():
         changes: list[Change] = []
         for action_id in dict.fromkeys(action_ids):
-            changes += change_status(s, store, get(s, action_id), status, note.strip())
+            action = get(s, action_id)
+            try:
+                changes += change_status(s, store, action, status, note.strip())
+            except ActionError as exc:
+                # Say which one stopped the rest when several were chosen.
+                raise ActionError(
+                    f"{action.description}: {exc}" if len(action_ids) > 1 else str(exc)
+                ) from None
         return Changed(tuple(changes))
 
 
@@ -325,8 +320,7 @@ def _words(field: str, text: str | None, names: dict[str, str]) -> str:
     if field == "owner_id":
         return names.get(text, "someone not in the staff list")
     if field in DATE_FIELDS:
-        day = date.fromisoformat(text)
-        return f"{day.day} {day:%b %Y}"
+        return short_day(date.fromisoformat(text))
     return text
 
 
@@ -352,13 +346,10 @@ def describe(event: ActionEvent, names: dict[str, str]) -> str:
     return f"{text} ({event.note})" if event.note else text
 
 
-def events_of(s: Session, action_ids: Iterable[str]) -> list[ActionEvent]:
-    ids = list(action_ids)
-    if not ids:
-        return []
+def events_of(s: Session, action_id: str) -> list[ActionEvent]:
     query = (
         select(ActionEvent)
-        .where(ActionEvent.action_id.in_(ids), ActionEvent.deleted.is_(False))
+        .where(ActionEvent.action_id == action_id, ActionEvent.deleted.is_(False))
         .order_by(ActionEvent.at, ActionEvent.id)
     )
     return list(s.execute(query).scalars())

@@ -17,7 +17,7 @@ from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session, aliased
 
 from mdtdesk.actions.tracking import ActionError, describe, events_of
-from mdtdesk.clock import today
+from mdtdesk.clock import short_day, today
 from mdtdesk.store.models import (
     Action,
     ContactLogEntry,
@@ -88,10 +88,6 @@ class Worklist:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _short(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 def _matches(text: str, family: str, given: str, nhs: str) -> bool:
     words = text.casefold().split()
     digits = "".join(ch for ch in text if ch.isdigit())
@@ -152,33 +148,32 @@ def _query(wanted: Filter, action_id: str | None = None) -> _Rows:
 
 
 def _item(row: Row[Any], names: dict[str, str], on: date) -> WorkItem:
-    a = row
     family, given, nhs, service, met_at, contact_at = row[len(_ACTION_COLUMNS) :]
     if met_at is not None:
-        source = f"MDT {_short(met_at.astimezone().date())}"
+        source = f"MDT {short_day(met_at.astimezone().date())}"
     elif contact_at is not None:
-        source = f"Contact {_short(contact_at.astimezone().date())}"
+        source = f"Contact {short_day(contact_at.astimezone().date())}"
     else:
         source = "Ad hoc"
     return WorkItem(
-        id=a.id,
-        patient_id=a.patient_id,
+        id=row.id,
+        patient_id=row.patient_id,
         patient=f"{family.upper()}, {given}",
         nhs_number=nhs,
-        description=a.description,
-        owner_id=a.owner_id,
-        owner=names.get(a.owner_id or "", "no owner"),
-        due_date=a.due_date,
-        priority=a.priority,
-        status=a.status,
-        bucket=bucket_of(a.due_date, a.status, on),
+        description=row.description,
+        owner_id=row.owner_id,
+        owner=names.get(row.owner_id or "", "no owner"),
+        due_date=row.due_date,
+        priority=row.priority,
+        status=row.status,
+        bucket=bucket_of(row.due_date, row.status, on),
         source=source,
-        service_id=a.service_id,
+        service_id=row.service_id,
         service=service,
-        referral_status=a.referral_status,
-        referral_sent_on=a.referral_sent_on,
-        referral_replied_on=a.referral_replied_on,
-        referral_seen_on=a.referral_seen_on,
+        referral_status=row.referral_status,
+        referral_sent_on=row.referral_sent_on,
+        referral_replied_on=row.referral_replied_on,
+        referral_seen_on=row.referral_seen_on,
     )
 
 
@@ -244,7 +239,7 @@ def detail(store: OpenStore, action_id: str) -> ActionDetail:
                 names.get(e.staff_id or "", "someone not in the staff list"),
                 describe(e, names),
             )
-            for e in events_of(s, [action_id])
+            for e in events_of(s, action_id)
         ]
     return ActionDetail(_item(row, names, on), lines)
 

@@ -17,7 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mdtdesk.meetings.schedule import get, local_day, previous_meeting, short_day
+from mdtdesk.clock import short_day
+from mdtdesk.meetings.schedule import get, local_day, previous_meeting
 from mdtdesk.store.models import (
     Action,
     AgendaItem,

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mdtdesk.clock import short_day
 from mdtdesk.meetings import agenda
 from mdtdesk.meetings.attendance import invite_team
 from mdtdesk.meetings.schedule import (
@@ -21,7 +22,6 @@ from mdtdesk.meetings.schedule import (
     guard,
     local_day,
     next_meeting,
-    short_day,
 )
 from mdtdesk.store.models import Action, AgendaItem, Meeting, Outcome, Patient, StaffMember
 from mdtdesk.store.opened import OpenStore

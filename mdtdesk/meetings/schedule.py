@@ -47,11 +47,6 @@ def local_day(when: datetime) -> date:
     return when.astimezone().date()
 
 
-def short_day(day: date) -> str:
-    """A date as the papers and reasons write it: 4 Nov 2026."""
-    return f"{day.day} {day:%b %Y}"
-
-
 def _check(starts_at: datetime, length_minutes: int, place: str) -> None:
     if starts_at.tzinfo is None:
         raise MeetingError("A meeting time needs a time zone.")

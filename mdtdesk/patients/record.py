@@ -153,7 +153,7 @@ def load_record(store: OpenStore, patient_id: str) -> PatientRecord:
         actions = rows(Action, Action.created_at.desc())
         contacts = rows(ContactLogEntry, ContactLogEntry.at.desc())
         services = dict(s.execute(select(Service.id, Service.name)).all())
-        timeline = build_timeline(s, p, staff, plans, actions, contacts, hospital)
+        timeline = build_timeline(s, p, staff, plans, actions, contacts, hospital, services)
         audit.log(s, "view", entity="patient", record_id=patient_id)
         return PatientRecord(
             patient_id=p.id,

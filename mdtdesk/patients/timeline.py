@@ -19,7 +19,6 @@ from mdtdesk.store.models import (
     Meeting,
     Outcome,
     Patient,
-    Service,
 )
 from mdtdesk.store.vocab import ACTION_STATUS, CONTACT_KIND, REFERRAL_STATUS
 
@@ -62,6 +61,7 @@ def build_timeline(
     actions: Sequence[Action],
     contacts: Sequence[ContactLogEntry],
     hospital: Sequence[HospitalRow],
+    services: Mapping[str, str],
 ) -> list[TimelineEntry]:
     out: list[TimelineEntry] = []
     if p.referral_date is not None:
@@ -103,7 +103,6 @@ def build_timeline(
         r[0]: r[1]
         for r in s.execute(select(Meeting.id, Meeting.starts_at).where(Meeting.id.in_(meeting_ids)))
     }
-    services = dict(s.execute(select(Service.id, Service.name)).all())
     changed = s.execute(
         select(ActionEvent)
         .where(

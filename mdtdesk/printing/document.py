@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from mdtdesk.clock import short_day
 from mdtdesk.store import audit
 from mdtdesk.store.atomic import write_bytes
 from mdtdesk.store.opened import OpenStore
@@ -211,6 +212,11 @@ def save(path: Path, pdf: bytes) -> Path:
 def frame_width(wide: bool = False) -> float:
     width = (landscape(A4) if wide else A4)[0]
     return float(width - 2 * MARGIN)
+
+
+def short_date(day: date | None) -> str:
+    """A date in a paper's table, saying so when there is none."""
+    return "no date" if day is None else short_day(day)
 
 
 def log_print(store: OpenStore, entity: str, record_id: str | None, **detail: object) -> None:

@@ -10,17 +10,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from mdtdesk.clock import long_day, short_day
 from mdtdesk.meetings.minutes import Case, MeetingRecord, meeting_record
-from mdtdesk.meetings.schedule import short_day
 from mdtdesk.nhs_number import format_nhs
-from mdtdesk.printing.document import build, frame_width, log_print, para, rich, save, table
+from mdtdesk.printing.document import (
+    build,
+    frame_width,
+    log_print,
+    para,
+    rich,
+    save,
+    short_date,
+    table,
+)
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.vocab import MEETING_STATE
 
@@ -29,14 +38,6 @@ TO = "\u2013"  # an en dash between two times
 
 def _hm(when: datetime) -> str:
     return f"{when.astimezone():%H:%M}"
-
-
-def _day(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def _short(day: date | None) -> str:
-    return "no date" if day is None else short_day(day)
 
 
 def _slot(case: Case) -> str:
@@ -50,7 +51,7 @@ def _heading(record: MeetingRecord, what: str) -> list[Flowable]:
     end = m.starts_at.astimezone().timestamp() + m.length_minutes * 60
     ends = datetime.fromtimestamp(end).astimezone()
     facts = [
-        f"<b>When:</b> {escape(_day(record.day))}, {_hm(m.starts_at)}{TO}{ends:%H:%M}",
+        f"<b>When:</b> {escape(long_day(record.day))}, {_hm(m.starts_at)}{TO}{ends:%H:%M}",
         f"<b>Where:</b> {escape(m.place or 'not set')}",
         f"<b>Chair:</b> {escape(m.chair or 'not set')}",
     ]
@@ -131,7 +132,7 @@ def _actions_table(case: Case) -> Flowable:
     width = frame_width()
     return table(
         ["Action", "Owner", "Due"],
-        [[a.description, a.owner or "—", _short(a.due)] for a in case.actions],
+        [[a.description, a.owner or "—", short_date(a.due)] for a in case.actions],
         [0.58 * width, 0.25 * width, 0.17 * width],
     )
 
@@ -185,7 +186,7 @@ def outcome_summary_pdf(
         ["NHS number", format_nhs(case.row.nhs_number)],
         ["Date of birth", short_day(case.date_of_birth)],
         ["Named coordinator", case.coordinator or "none"],
-        ["Meeting", f"{_day(record.day)}, {record.practice} MDT"],
+        ["Meeting", f"{long_day(record.day)}, {record.practice} MDT"],
         ["Disciplines present", ", ".join(disciplines) or "not recorded"],
     ]
     story: list[Flowable] = [

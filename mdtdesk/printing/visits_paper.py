@@ -12,11 +12,21 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from mdtdesk.actions.referrals import referral_line
 from mdtdesk.actions.visits import Visit, VisitList, visit_list
+from mdtdesk.clock import long_day
 from mdtdesk.nhs_number import format_nhs
-from mdtdesk.printing.document import build, frame_width, log_print, para, save, table
+from mdtdesk.printing.document import (
+    build,
+    frame_width,
+    log_print,
+    para,
+    save,
+    short_date,
+    table,
+)
 from mdtdesk.store.opened import OpenStore
-from mdtdesk.store.vocab import ACTION_STATUS, PRIORITY, REFERRAL_STATUS
+from mdtdesk.store.vocab import ACTION_STATUS, PRIORITY
 
 
 @dataclass(frozen=True)
@@ -26,25 +36,16 @@ class VisitsPaper:
     name: str  # a file name to offer
 
 
-def _day(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def _short(day: date | None) -> str:
-    return "no date" if day is None else f"{day.day} {day:%b %Y}"
-
-
 def _what(visit: Visit) -> list[list[str]]:
     rows = []
     for a in visit.actions:
         what = a.description
         if a.service:
-            referral = REFERRAL_STATUS.get(a.referral_status or "", "not sent yet")
-            what += f"\nReferral to {a.service}: {referral.lower()}"
+            what += f"\nReferral to {referral_line(a.service, a.referral_status)}"
         late = " (overdue)" if a.bucket == "overdue" else ""
         rows.append(
             [
-                f"{_short(a.due_date)}{late}",
+                f"{short_date(a.due_date)}{late}",
                 PRIORITY.get(a.priority, a.priority),
                 what,
                 ACTION_STATUS.get(a.status, a.status),
@@ -60,7 +61,7 @@ def _block(visit: Visit, width: float) -> Flowable:
     parts: list[Flowable] = [
         para(f"{visit.name}  ·  NHS {format_nhs(visit.nhs_number)}", "h3"),
         para(
-            f"Born {_short(visit.born)} ({visit.age})  ·  "
+            f"Born {short_date(visit.born)} ({visit.age})  ·  "
             f"{visit.address or 'no address recorded'} {visit.postcode}".strip()
         ),
         para("\n".join(reach)),
@@ -90,7 +91,7 @@ def _render(store: OpenStore, made: VisitList) -> bytes:
     story: list[Flowable] = [
         para(f"Home visits: {made.owner}", "title"),
         para(
-            f"{_day(made.day)}  ·  {len(made.visits)} "
+            f"{long_day(made.day)}  ·  {len(made.visits)} "
             f"{'person' if len(made.visits) == 1 else 'people'} with actions due "
             "that day or overdue, in postcode order."
         ),

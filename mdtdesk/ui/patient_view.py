@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -43,16 +43,12 @@ from mdtdesk.store.staff import StaffChoice
 from mdtdesk.store.vocab import CASELOAD_STATUS, CONSENT
 from mdtdesk.ui.details_form import DetailsForm
 from mdtdesk.ui.hospital_dialog import HospitalDialog
-from mdtdesk.ui.look import list_table
+from mdtdesk.ui.look import day_text, list_table
 from mdtdesk.ui.record_actions import RecordActions
 from mdtdesk.ui.rows_model import RowsModel
 from mdtdesk.ui.worker import StoreWorker
 
 FORM = "details"
-
-
-def _d(value: date | None) -> str:
-    return value.strftime("%d %b %Y") if value else "—"
 
 
 def _dt(value: datetime) -> str:
@@ -122,14 +118,14 @@ class PatientView(QWidget):
         details_layout.addStretch(1)
 
         self.conditions = RowsModel(
-            [("Condition", lambda c: c.name), ("Since", lambda c: _d(c.since))]
+            [("Condition", lambda c: c.name), ("Since", lambda c: day_text(c.since))]
         )
         self.risks = RowsModel(
             [
                 ("Score", lambda r: r.kind),
                 ("Value", lambda r: f"{r.value:g}"),
                 ("Source", lambda r: r.source),
-                ("Recorded", lambda r: _d(r.recorded_on)),
+                ("Recorded", lambda r: day_text(r.recorded_on)),
             ]
         )
         self.key_contacts = RowsModel(
@@ -144,8 +140,8 @@ class PatientView(QWidget):
         self.hospital = RowsModel(
             [
                 ("Kind", lambda h: KINDS.get(h.kind, h.kind)),
-                ("From", lambda h: _d(h.started_on)),
-                ("To", lambda h: _d(h.ended_on) if h.kind == "admission" else ""),
+                ("From", lambda h: day_text(h.started_on)),
+                ("To", lambda h: day_text(h.ended_on) if h.kind == "admission" else ""),
                 ("Planned", lambda h: "Planned" if h.planned else "Unplanned"),
                 ("Hospital", lambda h: h.hospital or ""),
                 ("Reason", lambda h: h.reason or ""),
@@ -153,7 +149,7 @@ class PatientView(QWidget):
         )
         self.timeline = RowsModel(
             [
-                ("When", lambda e: _d(e.at.date()) if e.dated_only else _dt(e.at)),
+                ("When", lambda e: day_text(e.at.date()) if e.dated_only else _dt(e.at)),
                 ("What", lambda e: TIMELINE_KINDS.get(e.kind, e.kind)),
                 ("", lambda e: e.text),
             ]
@@ -162,8 +158,8 @@ class PatientView(QWidget):
             [
                 ("Version", lambda c: str(c.version)),
                 ("Status", lambda c: c.status.capitalize()),
-                ("Agreed", lambda c: _d(c.agreed_on)),
-                ("Review", lambda c: _d(c.review_date)),
+                ("Agreed", lambda c: day_text(c.agreed_on)),
+                ("Review", lambda c: day_text(c.review_date)),
             ]
         )
         self.work = RecordActions(store, worker, staff, patient_id, self._name, self)
@@ -270,14 +266,16 @@ class PatientView(QWidget):
         ]
         consent = CONSENT.get(d.consent_status, d.consent_status)
         if r.consent_recorded_by and r.consent_recorded_at:
-            consent += f" (recorded by {r.consent_recorded_by}, {_d(r.consent_recorded_at.date())})"
+            consent += (
+                f" (recorded by {r.consent_recorded_by}, {day_text(r.consent_recorded_at.date())})"
+            )
         risk = (r.risk_band or "no eFI").capitalize()
         if d.efi_score is not None:
             risk += f" (eFI {d.efi_score:.2f})"
         self.header.setText(
             f"<h2 style='margin:0'>{e(r.display_name)}</h2>"
             f"<p>NHS number <b>{format_nhs(d.nhs_number)}</b> &nbsp;·&nbsp; "
-            f"Born {_d(d.date_of_birth)} ({r.age}) &nbsp;·&nbsp; "
+            f"Born {day_text(d.date_of_birth)} ({r.age}) &nbsp;·&nbsp; "
             f"{e(CASELOAD_STATUS.get(d.caseload_status, d.caseload_status))}<br>"
             f"Named coordinator: <b>{e(r.coordinator or 'none')}</b> &nbsp;·&nbsp; "
             f"Consent: {e(consent)} &nbsp;·&nbsp; Risk: {e(risk)}<br>"

@@ -11,26 +11,20 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from mdtdesk.actions import referrals
-from mdtdesk.actions.referrals import ServiceRow
+from mdtdesk.actions.referrals import ServiceRow, referral_line
 from mdtdesk.patients.record import ActionRow, ContactRow
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import StaffChoice
-from mdtdesk.store.vocab import ACTION_STATUS, CONTACT_KIND, OPEN_ACTION_STATUSES, REFERRAL_STATUS
+from mdtdesk.store.vocab import ACTION_STATUS, CONTACT_KIND, OPEN_ACTION_STATUSES
 from mdtdesk.ui.action_dialog import ActionDialog
 from mdtdesk.ui.action_forms import ContactDialog, NewActionDialog
-from mdtdesk.ui.look import list_table
+from mdtdesk.ui.look import day_text, list_table
 from mdtdesk.ui.rows_model import RowsModel
 from mdtdesk.ui.worker import StoreWorker
 
 
-def _d(value: date | None) -> str:
-    return value.strftime("%d %b %Y") if value else "—"
-
-
 def _referral(a: ActionRow) -> str:
-    if a.service is None:
-        return ""
-    return f"{a.service}: {REFERRAL_STATUS.get(a.referral_status or '', 'not sent yet').lower()}"
+    return referral_line(a.service, a.referral_status) if a.service else ""
 
 
 def open_first(rows: Sequence[ActionRow]) -> list[ActionRow]:
@@ -76,7 +70,7 @@ class RecordActions(QWidget):
             [
                 ("Action", lambda a: a.description),
                 ("Owner", lambda a: a.owner or "—"),
-                ("Due", lambda a: _d(a.due_date)),
+                ("Due", lambda a: day_text(a.due_date)),
                 ("Status", lambda a: ACTION_STATUS.get(a.status, a.status)),
                 ("Referral", _referral),
             ]

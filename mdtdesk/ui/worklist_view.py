@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from mdtdesk.actions import referrals, tracking
-from mdtdesk.actions.referrals import ServiceRow
+from mdtdesk.actions.referrals import ServiceRow, referral_line
 from mdtdesk.actions.tracking import Changed
 from mdtdesk.actions.worklist import BUCKETS, Filter, WorkItem, Worklist, worklist
 from mdtdesk.clock import today
@@ -34,7 +34,7 @@ from mdtdesk.nhs_number import format_nhs
 from mdtdesk.printing.visits_paper import VisitsPaper, log_visits_printed, visits_pdf
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import StaffChoice
-from mdtdesk.store.vocab import ACTION_STATUS, PRIORITY, REFERRAL_STATUS
+from mdtdesk.store.vocab import ACTION_STATUS, PRIORITY
 from mdtdesk.ui.action_dialog import ActionDialog
 from mdtdesk.ui.look import list_table, problem_label, warning_colour
 from mdtdesk.ui.pdf_preview import PdfPreview
@@ -52,10 +52,7 @@ def _day(item: WorkItem) -> str:
 
 
 def _referral(item: WorkItem) -> str:
-    if item.service is None:
-        return ""
-    state = REFERRAL_STATUS.get(item.referral_status or "", "not sent yet").lower()
-    return f"{item.service}: {state}"
+    return referral_line(item.service, item.referral_status) if item.service else ""
 
 
 class WorkModel(RowsModel[WorkItem]):

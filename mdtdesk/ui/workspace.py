@@ -91,7 +91,7 @@ class Workspace(QWidget):
         view = PatientView(self.store, self.worker, self.caseload.staff, patient_id)
         index = self.tabs.addTab(view, "Opening…")
         view.title_changed.connect(lambda title, v=view: self._retitle(v, title))
-        view.saved.connect(lambda _pid: self._record_saved())
+        view.saved.connect(lambda _pid: self.caseload.reload())
         self.tabs.setCurrentIndex(index)
         view.load()
         return view
@@ -123,11 +123,6 @@ class Workspace(QWidget):
         if not self.closed:
             self.meetings.reload()
             self.meetings.builder.reload()
-
-    def _record_saved(self) -> None:
-        self.caseload.reload()
-        if self.tabs.indexOf(self.worklist) >= 0 and self.worklist.listed is not None:
-            self.worklist.reload()
 
     def _tab_shown(self, index: int) -> None:
         """The worklist and the loads are read when their tab is first shown, and again

@@ -139,7 +139,7 @@ def test_bulk_reassignment_moves_open_actions_and_says_what_it_left(store: OpenS
     tracking.set_status(store, closed, "done")
     already = action(store, pids[1], "Book the falls clinic", owner_id=gail)
     result = tracking.reassign(store, [*open_ids, closed, already], gail, "Jo on leave")
-    assert set(result.action_ids) == set(open_ids)
+    assert {c.action_id for c in result.changes} == set(open_ids)
     assert result.skipped == (
         "Update the ReSPECT form: already done",
         "Book the falls clinic: already Gail Platten's",
@@ -221,3 +221,15 @@ def test_the_action_screens_changes_are_all_written_or_none(store: OpenStore) ->
         ("status", "open"),
         ("due_date", later.isoformat()),
     ]
+
+
+def test_a_bulk_status_change_is_all_or_none_and_names_the_one_that_stopped_it(
+    store: OpenStore,
+) -> None:
+    pid = coordinated(store, "Oakes", me(store))
+    first = action(store, pid, "Phone the pharmacy")
+    done = action(store, pid, "Book the hearing test")
+    tracking.set_status(store, done, "done")
+    with pytest.raises(tracking.ActionError, match="^Book the hearing test: Status: the action"):
+        tracking.set_statuses(store, [first, done], "done")
+    assert status_of(store, first) == "open"
