@@ -230,6 +230,6 @@ def test_a_bulk_status_change_is_all_or_none_and_names_the_one_that_stopped_it(
     first = action(store, pid, "Phone the pharmacy")
     done = action(store, pid, "Book the hearing test")
     tracking.set_status(store, done, "done")
-    with pytest.raises(tracking.ActionError, match="^Book the hearing test: Status: the action"):
+    with pytest.raises(tracking.ActionError, match=r"^Book the hearing test: Status: the action"):
         tracking.set_statuses(store, [first, done], "done")
     assert status_of(store, first) == "open"
