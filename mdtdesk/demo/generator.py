@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from typing import Any
 
 from mdtdesk import nhs_number
 from mdtdesk.clock import today
-from mdtdesk.demo import names
+from mdtdesk.demo import names, plans
 from mdtdesk.store import writes
 from mdtdesk.store.ids import new_id
 from mdtdesk.store.models import (
@@ -59,6 +58,7 @@ class _Builder:
         self.on = on
         self.tables: dict[type[Record], Rows] = {}
         self.services: dict[str, str] = {}  # name -> id
+        self.staff_names: dict[str, str] = {}  # id -> name
 
     def at(self, day: date) -> datetime:
         """A working-hours time on a day, never later than the start of today."""
@@ -192,6 +192,8 @@ def _patient(b: _Builder, number: str, staff: list[str], coordinators: list[str]
     status = _weighted(rng, _STATUS)
     consent = _weighted(rng, _CONSENT)
     letters = "ABDEFGHJLNPQRSTUWXYZ"
+    coordinator = rng.choice(coordinators)
+    has_respect = rng.random() < 0.3
     postcode = f"{rng.choice(names.OUTWARD)} {rng.randint(1, 9)}"
     postcode += rng.choice(letters) + rng.choice(letters)
     pid = b.add(
@@ -208,7 +210,7 @@ def _patient(b: _Builder, number: str, staff: list[str], coordinators: list[str]
         referral_date=b.day(3 * 365, -7),
         referral_source=rng.choice(names.REFERRAL_SOURCES),
         referral_reason="Complex needs; frequent contact with services",
-        named_coordinator_id=rng.choice(coordinators),
+        named_coordinator_id=coordinator,
         consent_status=consent,
         consent_recorded_by_id=None if consent == "not_asked" else rng.choice(staff),
         consent_recorded_at=None
@@ -216,11 +218,12 @@ def _patient(b: _Builder, number: str, staff: list[str], coordinators: list[str]
         else datetime.combine(b.day(700, -1), time(10, 0), tzinfo=UTC),
         efi_score=efi,
         lives_alone=rng.random() < 0.35,
-        has_respect_form=rng.random() < 0.3,
+        has_respect_form=has_respect,
         is_a_carer=rng.random() < 0.08,
         next_review_date=b.day(30, 90) if status in ("active", "referred") else None,
     )
-    for name in rng.sample(names.CONDITIONS, rng.randint(1, 4)):
+    conditions = rng.sample(names.CONDITIONS, rng.randint(1, 4))
+    for name in conditions:
         b.add(Condition, patient_id=pid, name=name, since=b.day(15 * 365, -30))
     for _ in range(rng.randint(1, 3)):
         b.add(
@@ -239,16 +242,20 @@ def _patient(b: _Builder, number: str, staff: list[str], coordinators: list[str]
         source="Risk stratification tool",
         recorded_on=b.day(180),
     )
+    carers: list[tuple[str, str, str]] = []
     for _ in range(rng.randint(0, 2)):
-        b.add(
-            KeyContact,
-            patient_id=pid,
+        contact = dict(
             name=f"{rng.choice(names.GIVEN_FEMALE + names.GIVEN_MALE)} {rng.choice(names.FAMILY)}",
             relationship=rng.choice(("Daughter", "Son", "Spouse", "Neighbour", "Friend")),
             phone=f"07{rng.randint(100, 999)} {rng.randint(100000, 999999)}",
             is_carer=rng.random() < 0.5,
             is_next_of_kin=rng.random() < 0.5,
         )
+        b.add(KeyContact, patient_id=pid, **contact)
+        if contact["is_carer"]:
+            carers.append(
+                (str(contact["name"]), str(contact["relationship"]), str(contact["phone"]))
+            )
     for _ in range(rng.randint(0, 6)):
         _contact(b, pid, staff, coordinators)
     for _ in range(rng.choices((0, 1, 2, 3), weights=(55, 25, 12, 8))[0]):
@@ -273,8 +280,9 @@ def _patient(b: _Builder, number: str, staff: list[str], coordinators: list[str]
                 )
             ),
         )
+    action_ids = []
     for _ in range(rng.choices((0, 1, 2, 3), weights=(40, 35, 15, 10))[0]):
-        _action(
+        made = _action(
             b,
             pid,
             owner=rng.choice((*coordinators, staff[0])),
@@ -283,21 +291,18 @@ def _patient(b: _Builder, number: str, staff: list[str], coordinators: list[str]
             status=rng.choice(("open", "open", "in_progress", "waiting", "done")),
             priority=rng.choice(("routine", "routine", "urgent")),
         )
+        action_ids.append(made)
     if status == "active" and rng.random() < 0.5:
-        b.add(
-            CarePlan,
-            patient_id=pid,
-            version=1,
-            status="agreed",
-            agreed_on=b.day(300),
-            review_date=b.day(30, 150),
-            content=json.dumps(
-                {
-                    "what_matters": "Staying in my own home with my cat.",
-                    "goals": rng.sample(names.GOALS, 2),
-                }
-            ),
+        facts = plans.PlanFacts(
+            coordinator=b.staff_names[coordinator],
+            gp=b.staff_names[staff[0]],
+            carers=carers,
+            conditions=conditions,
+            has_respect=has_respect,
+            action_ids=action_ids,
         )
+        for row in plans.rows(random.Random(rng.random()), pid, facts, b.on):
+            b.add(CarePlan, **row)
     return pid
 
 
@@ -421,6 +426,7 @@ def populate(
         for n, p, o in names.STAFF
     ]
     coordinators = staff[2:]
+    b.staff_names = {sid: n for sid, (n, _p, _o) in zip(staff, names.STAFF, strict=True)}
     b.services = {
         n: b.add(Service, name=n, active=True, position=i) for i, n in enumerate(DEFAULT_SERVICES)
     }

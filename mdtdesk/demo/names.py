@@ -355,3 +355,46 @@ CONTACT_NOTES = (
     "Spoke to pharmacist about the blister pack.",
     "Called to check in after discharge; no new concerns.",
 )
+
+WHAT_MATTERS = (
+    "Staying in my own home with my cat, Biscuit. I don't want to go into a home.",
+    "Seeing my grandchildren on Sundays and getting to chapel when I can.",
+    "Being able to potter in the garden, and not being a burden on my daughter.",
+    "Keeping my independence. I want to make my own decisions about my care.",
+    "Getting out to the lunch club on Thursdays; it's the only time I see people.",
+)
+
+ABOUT_ME = (
+    "I was a postman in Aylsham for 40 years. I live alone since my wife died; my son "
+    "rings every evening. I don't like a fuss and I'd rather you spoke to me than about me.",
+    "I worked at the shoe factory and brought up four children. I have a hearing aid in "
+    "my left ear, so please face me when you talk.",
+    "I used to farm near Reepham. My eyesight is poor now, so large print helps. Mornings "
+    "are my best time of day.",
+)
+
+SELF_CARE = (
+    "Weigh myself every morning and write it in my book. Take my tablets from the dosette box.",
+    "Use my walking frame indoors and wear my pendant alarm. Do my chair exercises daily.",
+    "Check my blood sugar before breakfast. Drink six to eight cups of fluid a day.",
+)
+
+EARLY_SIGNS = (
+    "More breathless than usual, ankles swelling, or putting on more than 2 kg in 3 days.",
+    "Getting more muddled than usual, not eating, or a fall.",
+    "Phlegm changing colour, a temperature, or struggling to finish a sentence.",
+)
+
+CRISIS_PLANS = (
+    "Sit upright, use my blue inhaler, and call the practice. If I cannot speak in full "
+    "sentences, call 999. My daughter has a key.",
+    "If my carer is taken ill, ring social services' emergency duty team on 0344 800 8020 "
+    "so someone can come in.",
+    "Try to stay at home: call the practice first so the rapid response team can visit.",
+)
+
+PREFERENCES = (
+    "If I become very ill I would like to be cared for at home, with my family around me.",
+    "I would want to go to hospital if it could help, but not to be resuscitated.",
+    "I want my son to be involved in any big decisions about my care.",
+)

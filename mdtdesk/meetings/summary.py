@@ -3,13 +3,13 @@ visits, open actions, last outcome and care-plan goals."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
+from mdtdesk.careplan.content import from_json
 from mdtdesk.clock import age_on
 from mdtdesk.meetings.schedule import get, local_day
 from mdtdesk.store import audit
@@ -26,7 +26,13 @@ from mdtdesk.store.models import (
 )
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import staff_names
-from mdtdesk.store.vocab import CASELOAD_STATUS, OPEN_ACTION_STATUSES, OUTCOME, efi_band
+from mdtdesk.store.vocab import (
+    CASELOAD_STATUS,
+    GOAL_PROGRESS,
+    OPEN_ACTION_STATUSES,
+    OUTCOME,
+    efi_band,
+)
 
 RECENT_DAYS = 365
 
@@ -58,24 +64,11 @@ class CaseSummary:
 
 
 def goals_of(content: str) -> list[str]:
-    """Goals from a care plan's content, whichever shape it was saved in."""
-    try:
-        data: Any = json.loads(content or "{}")
-    except ValueError:
-        return []
-    if not isinstance(data, dict):
-        return []
-    goals = data.get("goals")
-    if isinstance(goals, list):
-        found = []
-        for goal in goals:
-            if isinstance(goal, str):
-                found.append(goal)
-            elif isinstance(goal, dict):
-                found.append(str(goal.get("goal") or goal.get("text") or ""))
-        return [g for g in found if g]
-    what = data.get("what_matters")
-    return [f"What matters: {what}"] if isinstance(what, str) and what else []
+    """Goals from a care plan's content, with how each is going."""
+    plan = from_json(content)
+    return [f"{g.text} ({GOAL_PROGRESS[g.progress].lower()})" for g in plan.goals] or (
+        [f"What matters: {plan.what_matters}"] if plan.what_matters else []
+    )
 
 
 def case_summary(store: OpenStore, patient_id: str, meeting_id: str) -> CaseSummary:

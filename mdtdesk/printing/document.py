@@ -22,6 +22,8 @@ from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from mdtdesk.clock import short_day
+from mdtdesk.printing.fonts import BOLD, REGULAR
+from mdtdesk.printing.fonts import register as register_fonts
 from mdtdesk.store import audit
 from mdtdesk.store.atomic import write_bytes
 from mdtdesk.store.opened import OpenStore
@@ -34,80 +36,58 @@ CONFIDENTIAL = "CONFIDENTIAL: contains personal information. Keep secure; do not
 MARGIN = 16 * mm
 
 _base = getSampleStyleSheet()
-STYLES = {
-    "title": ParagraphStyle(
-        "title",
-        parent=_base["Title"],
-        fontName="Helvetica-Bold",
-        fontSize=18,
-        leading=22,
-        alignment=TA_LEFT,
-        textColor=DARK,
-        spaceAfter=4,
-    ),
-    "h2": ParagraphStyle(
-        "h2",
-        parent=_base["Heading2"],
-        fontName="Helvetica-Bold",
-        fontSize=13,
-        leading=16,
-        textColor=NHS_BLUE,
-        spaceBefore=10,
-        spaceAfter=4,
-    ),
-    "h3": ParagraphStyle(
-        "h3",
-        parent=_base["Heading3"],
-        fontName="Helvetica-Bold",
-        fontSize=11,
-        leading=14,
-        textColor=DARK,
-        spaceBefore=8,
-        spaceAfter=2,
-    ),
-    "body": ParagraphStyle(
-        "body",
-        parent=_base["BodyText"],
-        fontName="Helvetica",
-        fontSize=10,
-        leading=13,
-        textColor=DARK,
-    ),
-    "cell": ParagraphStyle(
-        "cell",
-        parent=_base["BodyText"],
-        fontName="Helvetica",
-        fontSize=9,
-        leading=11,
-        textColor=DARK,
-    ),
-    "head": ParagraphStyle(
-        "head",
-        parent=_base["BodyText"],
-        fontName="Helvetica-Bold",
-        fontSize=9,
-        leading=11,
-        textColor=colors.white,
-    ),
-    "small": ParagraphStyle(
-        "small",
-        parent=_base["BodyText"],
-        fontName="Helvetica",
-        fontSize=8.5,
-        leading=11,
-        textColor=GREY,
-    ),
-}
+Sheet = dict[str, ParagraphStyle]
 
 
-def para(text: str, style: str = "body") -> Paragraph:
+def make_styles(body: float = 10, cell: float = 9) -> Sheet:
+    """A paper's paragraph styles, sized from its body text (large print uses 16 pt)."""
+    ratio = body / 10
+
+    def style(name: str, size: float, font: str = REGULAR, **more: Any) -> ParagraphStyle:
+        return ParagraphStyle(
+            name,
+            parent=_base["BodyText"],
+            fontName=font,
+            fontSize=size,
+            leading=round(size * 1.28, 1),
+            textColor=more.pop("textColor", DARK),
+            **more,
+        )
+
+    return {
+        "title": style("title", 20 * ratio, BOLD, alignment=TA_LEFT, spaceAfter=4 * ratio),
+        # Headings keep with what follows, so none is left alone at a page's foot.
+        "h2": style(
+            "h2",
+            14 * ratio,
+            BOLD,
+            textColor=NHS_BLUE,
+            spaceBefore=10 * ratio,
+            spaceAfter=4 * ratio,
+            keepWithNext=1,
+        ),
+        "h3": style(
+            "h3", 11.5 * ratio, BOLD, spaceBefore=8 * ratio, spaceAfter=2 * ratio, keepWithNext=1
+        ),
+        "body": style("body", body),
+        "cell": style("cell", cell),
+        "head": style("head", cell, BOLD, textColor=colors.white),
+        "small": style("small", max(8.5, body - 1.5), textColor=GREY),
+    }
+
+
+register_fonts()
+STYLES = make_styles()
+
+
+def para(text: str, style: str = "body", sheet: Sheet = STYLES) -> Paragraph:
     """A paragraph of plain text (escaped, line breaks kept)."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), STYLES[style])
+    return Paragraph(escape(text).replace("\n", "<br/>"), sheet[style])
 
 
-def rich(markup: str, style: str = "body") -> Paragraph:
+def rich(markup: str, style: str = "body", sheet: Sheet = STYLES) -> Paragraph:
     """A paragraph of reportlab markup the caller has escaped itself."""
-    return Paragraph(markup, STYLES[style])
+    return Paragraph(markup, sheet[style])
 
 
 def table(
@@ -115,11 +95,14 @@ def table(
     rows: Sequence[Sequence[Any]],
     widths: Sequence[float],
     heights: Sequence[float] | None = None,
+    sheet: Sheet = STYLES,
 ) -> Table:
     """A ruled table, with a blue header row that repeats on every page if it has one."""
     first = 0 if header is None else 1
-    cells: list[list[Any]] = [] if header is None else [[para(h, "head") for h in header]]
-    cells += [[c if isinstance(c, Flowable) else para(str(c), "cell") for c in r] for r in rows]
+    cells: list[list[Any]] = [] if header is None else [[para(h, "head", sheet) for h in header]]
+    cells += [
+        [c if isinstance(c, Flowable) else para(str(c), "cell", sheet) for c in r] for r in rows
+    ]
     style = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#AEB7BD")),
@@ -139,39 +122,70 @@ def table(
     return made
 
 
-def _numbered(header: str, footer: str) -> type[pdfcanvas.Canvas]:
+class PageGroup(Flowable):  # type: ignore[misc]
+    """Starts a new run of pages with its own header and its own "page n of m": each
+    person's plan in a batch is numbered and headed as if printed alone."""
+
+    def __init__(self, header: str, detail: str = "") -> None:
+        super().__init__()
+        self.header, self.detail = header, detail
+        self.width = self.height = 0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.begin_group(self.header, self.detail)
+
+
+def _numbered(header: str, detail: str, footer: str) -> type[pdfcanvas.Canvas]:
     class Numbered(pdfcanvas.Canvas):  # type: ignore[misc]
-        """Holds pages back until the end, when the page count is known."""
+        """Holds pages back until the end, when each group's page count is known."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+            self._group = (0, header, detail)
+
+        def begin_group(self, group_header: str, group_detail: str) -> None:
+            self._group = (self._group[0] + 1, group_header, group_detail)
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
         def save(self) -> None:
-            total = len(self._pages)
-            for number, page in enumerate(self._pages, start=1):
+            totals: dict[int, int] = {}
+            for page in self._pages:
+                key = page["_group"][0]
+                totals[key] = totals.get(key, 0) + 1
+            seen: dict[int, int] = {}
+            for page in self._pages:
                 self.__dict__.update(page)
-                self._furniture(number, total)
+                key, top, second = page["_group"]
+                seen[key] = seen.get(key, 0) + 1
+                self._furniture(top, second, seen[key], totals[key])
                 super().showPage()
             super().save()
 
-        def _furniture(self, number: int, total: int) -> None:
+        def _furniture(self, top: str, second: str, number: int, total: int) -> None:
             width, height = self._pagesize
+            band = (16 if second else 11) * mm
             self.setFillColor(NHS_BLUE)
-            self.rect(0, height - 11 * mm, width, 11 * mm, stroke=0, fill=1)
+            self.rect(0, height - band, width, band, stroke=0, fill=1)
             self.setFillColor(colors.white)
-            self.setFont("Helvetica-Bold", 9.5)
-            self.drawString(MARGIN, height - 7.2 * mm, header)
-            self.setFont("Helvetica-Bold", 8.5)
+            self.setFont(BOLD, 10.5)
+            self.drawString(MARGIN, height - 7.2 * mm, top)
+            self.setFont(BOLD, 9)
             self.drawRightString(width - MARGIN, height - 7.2 * mm, "CONFIDENTIAL")
+            if second:
+                self.setFont(REGULAR, 10)
+                self.drawString(MARGIN, height - 12.6 * mm, second)
             self.setFillColor(GREY)
-            self.setFont("Helvetica", 7.5)
+            self.setFont(REGULAR, 8)
             self.drawString(MARGIN, 9 * mm, CONFIDENTIAL)
             self.drawString(MARGIN, 5.5 * mm, footer)
+            self.setFont(BOLD, 9)
             self.drawRightString(width - MARGIN, 9 * mm, f"Page {number} of {total}")
 
     return Numbered
@@ -185,22 +199,25 @@ def build(
     printed: datetime,
     printed_by: str,
     wide: bool = False,
+    detail: str = "",
 ) -> bytes:
+    """The PDF of story; detail is a second header line (the person a paper is about)."""
     out = io.BytesIO()
     size = landscape(A4) if wide else A4
+    tall = bool(detail) or any(isinstance(f, PageGroup) and f.detail for f in story)
     doc = SimpleDocTemplate(
         out,
         pagesize=size,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
-        topMargin=18 * mm,
+        topMargin=(23 if tall else 18) * mm,
         bottomMargin=16 * mm,
         title=title,
         author="mdtdesk",
         subject=title,
     )
     footer = f"Printed {printed.astimezone():%d %b %Y %H:%M} by {printed_by} from mdtdesk"
-    doc.build(story, canvasmaker=_numbered(header, footer))
+    doc.build(story, canvasmaker=_numbered(header, detail, footer))
     return out.getvalue()
 
 

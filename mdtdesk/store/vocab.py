@@ -130,3 +130,33 @@ def discipline_of(profession: str, organisation_type: str = "health") -> str:
     if organisation_type == "voluntary":
         return "Voluntary sector"
     return "Other"
+
+
+# A care plan version's life: drafted, agreed with the person, then replaced.
+PLAN_STATUS = {"draft": "Draft", "agreed": "Agreed", "superseded": "Superseded"}
+
+GOAL_PROGRESS = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "achieved": "Achieved",
+    "not_relevant": "No longer relevant",
+}
+
+# Who supports the person, in the order the plan lists them (named coordinator first).
+SUPPORT_ROLE = {
+    "coordinator": "Named care coordinator",
+    "gp": "GP",
+    "nurse": "Nurse",
+    "social_care": "Social care",
+    "carer": "Carer",
+    "voluntary": "Voluntary sector",
+    "other": "Other support",
+}
+
+AGREED_HOW = {
+    "in_person": "in person at the practice",
+    "home_visit": "at a home visit",
+    "phone": "by phone",
+    "video": "by video call",
+    "representative": "with their carer or representative",
+}

@@ -176,7 +176,7 @@ def test_case_summary_has_the_story_on_one_screen(store: OpenStore) -> None:
     )  # fmt: skip
     add_row(
         store, CarePlan, patient_id=pid, version=1, status="agreed",
-        content='{"goals": ["Walk to the shop", {"goal": "Stay at home"}]}',
+        content='{"goals": ["Walk to the shop", {"text": "Stay at home", "progress": "achieved"}]}',
     )  # fmt: skip
     last = meeting_on(store, LAST_DAY)
     [old] = agenda.add(store, last, [(pid, "r")])
@@ -195,7 +195,8 @@ def test_case_summary_has_the_story_on_one_screen(store: OpenStore) -> None:
         ("Physio referral", "Alex Carter")
     ]
     assert summary.last_outcome == "17 Nov 2026: Refer — Physio"
-    assert summary.goals == ["Walk to the shop", "Stay at home"]
+    # An early plan's bare goal strings still read, as not started.
+    assert summary.goals == ["Walk to the shop (not started)", "Stay at home (achieved)"]
     assert goals_of('{"what_matters": "My garden"}') == ["What matters: My garden"]
     assert goals_of("not json") == []
 

@@ -1,0 +1,1 @@
+"""Personalised care and support plans (PRSB): content, versions, comparison, FHIR."""
