@@ -8,7 +8,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mdtdesk import __version__
-from mdtdesk.cli import caseload_commands, credentials, store_commands, sync_commands
+from mdtdesk.cli import (
+    care_plan_commands,
+    caseload_commands,
+    credentials,
+    store_commands,
+    sync_commands,
+)
 from mdtdesk.cli.store_commands import store_path
 from mdtdesk.store.errors import StoreError
 from mdtdesk.store.layout import default_store_dir
@@ -104,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     recover.set_defaults(run=store_commands.cmd_recover)
 
     sync_commands.add_parsers(sub, _common)
+    care_plan_commands.add_parsers(sub, _common)
     return parser
 
 
