@@ -15,6 +15,7 @@ from mdtdesk.careplan.printable import PlanPaperData
 from mdtdesk.printing.document import (
     NHS_BLUE,
     PALE,
+    TABLE_FONT,
     Sheet,
     frame_width,
     make_styles,
@@ -61,13 +62,14 @@ def _who_to_call(data: PlanPaperData, sheet: Sheet, width: float) -> Flowable:
     rows.append(["Weekdays, in working hours", c.in_hours or f"My GP practice: {data.practice}"])
     rows.append(["Evenings, nights and weekends", c.out_of_hours or OUT_OF_HOURS])
     rows.append(["Emergency", EMERGENCY])
-    cells = [[para("Who to call", "h2", sheet), ""]] + [
+    cells = [[para("Who to call", "h2", sheet), para("", "body", sheet)]] + [
         [para(a, "h3", sheet), para(b, "body", sheet)] for a, b in rows
     ]
     box = Table(cells, colWidths=[0.36 * width, 0.64 * width])
     box.setStyle(
         TableStyle(
             [
+                TABLE_FONT,
                 ("SPAN", (0, 0), (-1, 0)),
                 ("BOX", (0, 0), (-1, -1), 2.5, NHS_BLUE),
                 ("BACKGROUND", (0, 0), (-1, -1), PALE),
@@ -86,6 +88,7 @@ def _words(text: str, sheet: Sheet, width: float) -> Flowable:
     quote.setStyle(
         TableStyle(
             [
+                TABLE_FONT,
                 ("LINEBEFORE", (0, 0), (0, -1), 4, NHS_BLUE),
                 ("LEFTPADDING", (0, 0), (-1, -1), 10),
                 ("TOPPADDING", (0, 0), (-1, -1), 4),

@@ -34,6 +34,9 @@ GREY = colors.HexColor("#4C6272")
 PALE = colors.HexColor("#E8EDEE")
 CONFIDENTIAL = "CONFIDENTIAL: contains personal information. Keep secure; do not leave unattended."
 MARGIN = 16 * mm
+# A table sets this font before each cell even when every cell is a paragraph; the
+# default, Helvetica, would otherwise be named in the PDF.
+TABLE_FONT = ("FONTNAME", (0, 0), (-1, -1), REGULAR)
 
 _base = getSampleStyleSheet()
 Sheet = dict[str, ParagraphStyle]
@@ -104,6 +107,7 @@ def table(
         [c if isinstance(c, Flowable) else para(str(c), "cell", sheet) for c in r] for r in rows
     ]
     style = [
+        TABLE_FONT,
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#AEB7BD")),
         ("ROWBACKGROUNDS", (0, first), (-1, -1), [colors.white, PALE]),
@@ -215,6 +219,8 @@ def build(
         title=title,
         author="mdtdesk",
         subject=title,
+        # Else every page starts in Helvetica, a base-14 font the PDF would then name.
+        initialFontName=REGULAR,
     )
     footer = f"Printed {printed.astimezone():%d %b %Y %H:%M} by {printed_by} from mdtdesk"
     doc.build(story, canvasmaker=_numbered(header, detail, footer))
