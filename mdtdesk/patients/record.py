@@ -70,14 +70,6 @@ class HospitalRow:
 
 
 @dataclass(frozen=True, slots=True)
-class CarePlanRow:
-    version: int
-    status: str
-    agreed_on: date | None
-    review_date: date | None
-
-
-@dataclass(frozen=True, slots=True)
 class ActionRow:
     id: str
     description: str
@@ -113,7 +105,6 @@ class PatientRecord:
     risk_scores: list[RiskRow]
     key_contacts: list[KeyContactRow]
     hospital: list[HospitalRow]
-    care_plans: list[CarePlanRow]
     actions: list[ActionRow]
     contacts: list[ContactRow]
     timeline: list[TimelineEntry]
@@ -168,9 +159,6 @@ def load_record(store: OpenStore, patient_id: str) -> PatientRecord:
             risk_scores=risks,
             key_contacts=contacts_k,
             hospital=hospital,
-            care_plans=[
-                CarePlanRow(c.version, c.status, c.agreed_on, c.review_date) for c in plans
-            ],
             actions=[
                 ActionRow(
                     a.id,

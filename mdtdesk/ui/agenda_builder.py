@@ -29,10 +29,12 @@ from mdtdesk.meetings.agenda import AgendaRow, Slot, Timing
 from mdtdesk.meetings.rules import Proposal
 from mdtdesk.meetings.schedule import MeetingRow
 from mdtdesk.nhs_number import format_nhs
+from mdtdesk.printing import care_plans
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import StaffChoice
 from mdtdesk.store.vocab import MEETING_STATE, discipline_of
 from mdtdesk.ui.agenda_model import AgendaModel
+from mdtdesk.ui.care_plan_dialogs import print_plans
 from mdtdesk.ui.look import list_table, problem_label, warning_colour
 from mdtdesk.ui.meeting_dialogs import AddCaseDialog, ScheduleDialog, SettingsDialog, ask_reason
 from mdtdesk.ui.meeting_papers_view import open_paper, open_summaries
@@ -100,6 +102,8 @@ class AgendaBuilder(QWidget):
         self.print_button = QPushButton("&Print agenda…")
         self.minutes_button = QPushButton("&Minutes…")
         self.summaries_button = QPushButton("&Outcome summaries…")
+        self.plans_button = QPushButton("Care pla&ns…")
+        self.plans_button.setToolTip("Print the care plans of everyone on the agenda, in one go")
         self.settings_button = QPushButton("Rules and &quorum…")
         # The buttons that act on the chosen meeting (off until one is chosen).
         self.meeting_buttons = (
@@ -109,6 +113,7 @@ class AgendaBuilder(QWidget):
             self.print_button,
             self.minutes_button,
             self.summaries_button,
+            self.plans_button,
         )
         for button in self.meeting_buttons:
             button.setEnabled(False)
@@ -118,6 +123,7 @@ class AgendaBuilder(QWidget):
         self.print_button.clicked.connect(lambda: self.preview("agenda"))
         self.minutes_button.clicked.connect(lambda: self.preview("minutes"))
         self.summaries_button.clicked.connect(self.preview_summaries)
+        self.plans_button.clicked.connect(self.print_care_plans)
         self.settings_button.clicked.connect(self.settings)
         actions = QHBoxLayout()
         for button in self.meeting_buttons:
@@ -266,6 +272,7 @@ class AgendaBuilder(QWidget):
             }.get(m.state, "&Start meeting")
         )
         self.print_button.setEnabled(bool(loaded.rows))
+        self.plans_button.setEnabled(bool(loaded.rows))
         self.minutes_button.setEnabled(m.state in ("in_progress", "finished"))
         self.summaries_button.setEnabled(finished)
         self.model.movable = not finished
@@ -526,6 +533,16 @@ class AgendaBuilder(QWidget):
     def preview_summaries(self) -> None:
         if self.meeting_id is not None:
             open_summaries(self, self.store, self.worker, self.meeting_id, self.fail)
+
+    def print_care_plans(self) -> None:
+        meeting, store = self.meeting_id, self.store
+        if meeting is None or not self.model.rowCount():
+            return
+
+        def make(copy: str, large: bool) -> care_plans.CarePlanPaper:
+            return care_plans.meeting_batch(store, meeting, copy, large)
+
+        print_plans(self, store, self.worker, make, self.fail, "Print the agenda's care plans")
 
     def settings(self) -> None:
         store = self.store

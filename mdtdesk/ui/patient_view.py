@@ -41,6 +41,7 @@ from mdtdesk.patients.timeline import KINDS as TIMELINE_KINDS
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import StaffChoice
 from mdtdesk.store.vocab import CASELOAD_STATUS, CONSENT
+from mdtdesk.ui.care_plan_tab import CarePlanTab
 from mdtdesk.ui.details_form import DetailsForm
 from mdtdesk.ui.hospital_dialog import HospitalDialog
 from mdtdesk.ui.look import day_text, list_table
@@ -154,14 +155,9 @@ class PatientView(QWidget):
                 ("", lambda e: e.text),
             ]
         )
-        self.care_plans = RowsModel(
-            [
-                ("Version", lambda c: str(c.version)),
-                ("Status", lambda c: c.status.capitalize()),
-                ("Agreed", lambda c: day_text(c.agreed_on)),
-                ("Review", lambda c: day_text(c.review_date)),
-            ]
-        )
+        self.plan_tab = CarePlanTab(store, worker, patient_id, self._name, self)
+        self.plan_tab.changed.connect(self._work_changed)
+        self.plan_tab.failed.connect(self._notice)
         self.work = RecordActions(store, worker, staff, patient_id, self._name, self)
         self.work.changed.connect(self._work_changed)
         self.work.failed.connect(self._notice)
@@ -192,7 +188,7 @@ class PatientView(QWidget):
         self.tabs.addTab(list_table(self.key_contacts, "Key contacts and carers"), "Key contacts")
         self.tabs.addTab(hospital_tab, "Hospital")
         self.tabs.addTab(list_table(self.timeline, "Timeline"), "Timeline")
-        self.tabs.addTab(list_table(self.care_plans, "Care plan versions"), "Care plan")
+        self.tabs.addTab(self.plan_tab, "Care plan")
         self.tabs.addTab(self.work.actions_tab, "Actions")
         self.tabs.addTab(self.work.contacts_tab, "Contacts")
 
@@ -230,7 +226,7 @@ class PatientView(QWidget):
         self.key_contacts.set_rows(r.key_contacts)
         self.hospital.set_rows(r.hospital)
         self.timeline.set_rows(r.timeline)
-        self.care_plans.set_rows(r.care_plans)
+        self.plan_tab.load([(a.id, a.description) for a in r.actions])
         self.work.show_rows(r.actions, r.contacts)
         if keep_form is not None:
             self.form.set_values(keep_form)
@@ -402,7 +398,8 @@ class PatientView(QWidget):
         )
 
     def _work_changed(self) -> None:
-        """An action or contact was saved: read the record again, keeping any edits."""
+        """An action, contact or care plan was saved: read the record again, keeping any
+        edits."""
         if not self._closed:
             self.load(self.form.values() if self.dirty else None)
             self.saved.emit(self.patient_id)
@@ -446,9 +443,9 @@ class PatientView(QWidget):
             self.key_contacts,
             self.hospital,
             self.timeline,
-            self.care_plans,
         ):
             model.clear()
+        self.plan_tab.clear()
         self.work.clear()
         self.form.clear()
         self.header.clear()
