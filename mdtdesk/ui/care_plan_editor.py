@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -391,6 +392,9 @@ class CarePlanEditor(QDialog):
         review = optional_pydate(self.review_date)
 
         def done(saved: PlanVersion) -> None:
+            # Closed by the app locking: the dialog is gone, but the draft was kept.
+            if not shiboken6.isValid(self):
+                return
             self.draft, self.dirty = saved, False
             self.problem.setText("")
             self.saved.emit(saved)
@@ -403,6 +407,8 @@ class CarePlanEditor(QDialog):
         )
 
     def _failed(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return
         self.dirty = True
         if isinstance(exc, PlanInvalid):
             self.show_problems(exc.problems)

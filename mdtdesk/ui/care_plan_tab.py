@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -79,7 +80,7 @@ class CarePlanTab(QWidget):
         split.setSizes([300, 700])
         self.edit_button = QPushButton("&Edit plan…")
         self.edit_button.setToolTip(
-            "Edit the draft, or start a new draft from the agreed plan (Ctrl+E)"
+            "Edit the draft, or start a new draft from the agreed plan (Ctrl+Shift+P)"
         )
         self.agree_button = QPushButton("A&gree…")
         self.compare_button = QPushButton("Com&pare versions…")
@@ -96,10 +97,9 @@ class CarePlanTab(QWidget):
             (self.discard_button, self.discard),
         ):
             button.clicked.connect(slot)
-        for keys, slot in (("Ctrl+E", self.edit), ("Ctrl+P", self.print_plan)):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+        printing = QShortcut(QKeySequence("Ctrl+P"), self)
+        printing.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        printing.activated.connect(self.print_plan)
         row = QHBoxLayout()
         for button in (self.discard_button, self.fhir_button, self.compare_button):
             row.addWidget(button)
@@ -120,6 +120,8 @@ class CarePlanTab(QWidget):
         )
 
     def _show(self, plans: list[PlanVersion]) -> None:
+        if not shiboken6.isValid(self):  # the app locked meanwhile
+            return
         chosen = self.current()
         self.plans.set_rows(plans)
         ids = [p.id for p in plans]
@@ -168,8 +170,14 @@ class CarePlanTab(QWidget):
             self.store, self.worker, draft, self.person_actions, self._name(), self
         )
         editor.saved.connect(lambda _saved: self.changed.emit())
-        editor.finished.connect(lambda _result: self.changed.emit())
+        editor.finished.connect(lambda _result: self._editor_closed(editor))
         editor.open()
+
+    def _editor_closed(self, editor: CarePlanEditor) -> None:
+        # Read the versions again after the editor's last save (the store thread runs
+        # jobs in order), as closing saves in the background.
+        editor.deleteLater()
+        self.load(self.person_actions)
 
     def agree(self) -> None:
         draft = self._draft()

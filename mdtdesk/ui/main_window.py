@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
         self.coordinators_action = act("Show &coordinators", "Ctrl+Shift+C", self._show_loads)
         self.services_action = act("Referral &services…", "", self._edit_services)
         self.contact_action = act("&Log a contact…", "Ctrl+Shift+L", self._log_contact)
+        self.care_plan_action = act("Edit care &plan…", "Ctrl+Shift+P", self._edit_care_plan)
         self.quit_action = act("&Quit", QKeySequence.StandardKey.Quit, self.close)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.import_action)
@@ -167,6 +168,7 @@ class MainWindow(QMainWindow):
         patient_menu.addAction(self.find_action)
         patient_menu.addAction(self.referral_action)
         patient_menu.addAction(self.contact_action)
+        patient_menu.addAction(self.care_plan_action)
         patient_menu.addAction(self.close_record_action)
         meetings_menu = self.menuBar().addMenu("&Meetings")
         meetings_menu.addAction(self.meetings_action)
@@ -185,6 +187,7 @@ class MainWindow(QMainWindow):
             self.coordinators_action,
             self.services_action,
             self.contact_action,
+            self.care_plan_action,
             self.meetings_action,
             self.plan_action,
             self.meeting_mode_action,
@@ -213,6 +216,10 @@ class MainWindow(QMainWindow):
     def _log_contact(self) -> None:
         if self.workspace is not None:
             self.workspace.log_contact()
+
+    def _edit_care_plan(self) -> None:
+        if self.workspace is not None:
+            self.workspace.edit_care_plan()
 
     def _find(self) -> None:
         if self.workspace is not None:

@@ -154,6 +154,13 @@ class Workspace(QWidget):
             view.tabs.setCurrentWidget(view.work.contacts_tab)
             view.work.log_contact()
 
+    def edit_care_plan(self) -> None:
+        """Open the care plan editor for the record on show (the Patient menu's item)."""
+        view = self.tabs.currentWidget()
+        if isinstance(view, PatientView) and view.record is not None:
+            view.tabs.setCurrentWidget(view.plan_tab)
+            view.plan_tab.edit()
+
     def show_sync(self) -> None:
         self.tabs.setCurrentWidget(self.sync)
 
