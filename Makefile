@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_sync.py
 	$(BIN)/python bench/bench_meetings.py
 	$(BIN)/python bench/bench_actions.py
+	$(BIN)/python bench/bench_care_plans.py
 
 screenshots: $(STAMP)
 	@test -f $(DEMO_STORE)/store.db || MDTDESK_PASSPHRASE= $(BIN)/mdtdesk demo --store $(DEMO_STORE) --patients $(DEMO_PATIENTS)

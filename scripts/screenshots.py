@@ -14,6 +14,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from action_screens import action_screens  # beside this script
+from care_plan_screens import care_plan_screens
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 from shots import OUT, save, settle
@@ -103,6 +104,7 @@ def main() -> None:
         sync_screens(app, worker, Path(tmp), clock, cost)
         meeting_screens(app, worker, Path(tmp), clock, cost)
         action_screens(app, worker, Path(tmp), clock, cost)
+        care_plan_screens(app, worker, Path(tmp), clock, cost)
 
 
 def sync_screens(

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,7 +31,7 @@ from mdtdesk.printing.care_plans import CarePlanPaper
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.vocab import AGREED_HOW
 from mdtdesk.ui.action_forms import choice_combo, date_edit, pydate
-from mdtdesk.ui.look import problem_label, warning_colour
+from mdtdesk.ui.look import problem_label
 from mdtdesk.ui.pdf_preview import PdfPreview
 from mdtdesk.ui.worker import StoreWorker
 
@@ -74,6 +74,12 @@ class AgreeDialog(QDialog):
         self.chosen.emit(
             pydate(self.agreed_on.date()), str(self.how.currentData()), pydate(self.review.date())
         )
+
+
+def changed_colour() -> QColor:
+    """A pale highlight that keeps text readable on a light or a dark palette."""
+    window = QGuiApplication.palette().color(QPalette.ColorRole.Window)
+    return QColor("#5c4a00") if window.lightness() < 128 else QColor("#fff1b8")
 
 
 class CompareDialog(QDialog):
@@ -135,7 +141,7 @@ class CompareDialog(QDialog):
             ["Section", f"Version {old.version}", f"Version {new.version}"]
         )
         self.table.setRowCount(len(rows))
-        mark = QBrush(QColor(warning_colour()).lighter(190))
+        mark = QBrush(changed_colour())
         for n, row in enumerate(rows):
             title = row.title + ("\n(changed)" if row.changed else "")
             for col, text in enumerate((title, "\n".join(row.old), "\n".join(row.new))):

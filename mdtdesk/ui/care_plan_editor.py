@@ -140,9 +140,9 @@ class CarePlanEditor(QDialog):
         note.setWordWrap(True)
         self.problem = problem_label()
         buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("Save &draft", QDialogButtonBox.ButtonRole.ApplyRole)
+        self.save_button = buttons.addButton("Save dra&ft", QDialogButtonBox.ButtonRole.ApplyRole)
         self.close_button = buttons.addButton(
-            "Save and &close", QDialogButtonBox.ButtonRole.AcceptRole
+            "Save and cl&ose", QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.save_button.clicked.connect(lambda: self.save(close=False))
         self.close_button.clicked.connect(lambda: self.save(close=True))

@@ -40,7 +40,10 @@ from mdtdesk.ui.worker import StoreWorker
 def plan_html(plan: PlanVersion, action_text: dict[str, str]) -> str:
     parts = [f"<h3 style='margin:0'>{html.escape(plan.label)}</h3>"]
     for section in sections(plan, action_text):
-        lines = "<br>".join(html.escape(line) for line in section.lines) or "<i>Not written</i>"
+        lines = "<br>".join(
+            html.escape(line).replace("    ", "&nbsp;" * 6) for line in section.lines
+        )
+        lines = lines or "<i>Not written</i>"
         parts.append(f"<h4 style='margin-bottom:2px'>{html.escape(section.title)}</h4>{lines}")
     return "".join(parts)
 
