@@ -141,12 +141,14 @@ def start_draft(store: OpenStore, patient_id: str) -> PlanVersion:
             return as_version(draft)
         base = rows[0] if rows else None
         content = from_json(base.content) if base else prefill(s, patient)
+        # A plan is often revised because its review is due: a passed date is not kept.
+        review = base.review_date if base else None
         row = CarePlan(
             patient_id=patient_id,
             version=(max(r.version for r in rows) + 1) if rows else 1,
             status="draft",
             content=to_json(content),
-            review_date=base.review_date if base else None,
+            review_date=review if review and review > today(store.clock) else None,
         )
         s.add(row)
         s.flush()
@@ -181,11 +183,11 @@ def _linked_actions(s: Session, patient_id: str, content: PlanContent) -> None:
             )
 
 
-def _review(review_date: date | None, start: date) -> None:
+def _review(review_date: date | None, start: date, after: str = "the plan is agreed") -> None:
     if review_date is None:
         return
     if review_date <= start:
-        raise PlanInvalid({"review_date": "Review date: choose a day after the plan is agreed."})
+        raise PlanInvalid({"review_date": f"Review date: choose a day after {after}."})
     if (review_date - start).days > LONGEST_REVIEW_DAYS:
         raise PlanInvalid({"review_date": "Review date: review the plan within three years."})
 
@@ -209,7 +211,7 @@ def save_draft(
                 "again to see their changes."
             )
         _linked_actions(s, plan.patient_id, content)
-        _review(review_date, today(store.clock))
+        _review(review_date, today(store.clock), "today")
         plan.content = to_json(content)
         plan.review_date = review_date
         s.flush()

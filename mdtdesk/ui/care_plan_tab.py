@@ -165,6 +165,11 @@ class CarePlanTab(QWidget):
 
     # -- the plan's work --------------------------------------------------------------
     def edit(self) -> None:
+        open_now = self.findChild(CarePlanEditor, "care-plan-editor")
+        if open_now is not None and open_now.isVisible():
+            open_now.raise_()
+            open_now.activateWindow()
+            return
         store, pid = self.store, self.patient_id
         self.worker.submit(lambda: versions.start_draft(store, pid), self._open_editor, self._fail)
 

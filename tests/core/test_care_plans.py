@@ -57,6 +57,18 @@ def test_agreeing_a_draft_supersedes_the_version_before(store: OpenStore) -> Non
     }
 
 
+def test_a_new_draft_drops_a_review_date_that_has_passed(store: OpenStore) -> None:
+    pid = coordinated(store, "Wilde", coordinator(store))
+    agreed_plan(store, pid)
+    store.clock.advance(timedelta(days=200))  # type: ignore[attr-defined]
+    draft = versions.start_draft(store, pid)
+    assert draft.review_date is None  # 1 May 2027 has passed
+    saved = versions.save_draft(store, draft.id, draft.content, None)
+    assert saved.content == draft.content
+    with pytest.raises(PlanInvalid, match="Review date: choose a day after today"):
+        versions.save_draft(store, draft.id, draft.content, REVIEW)
+
+
 def test_an_agreed_version_is_never_changed(store: OpenStore) -> None:
     pid = coordinated(store, "Wilde", coordinator(store))
     plan = agreed_plan(store, pid)
