@@ -47,12 +47,16 @@ def care_plan_screens(
         populate(store, patients=300, seed=11)
         with store.session() as s, s.begin():
             # Someone with a superseded first version, so there is history to compare.
-            pid = s.execute(
-                select(CarePlan.patient_id)
-                .group_by(CarePlan.patient_id)
-                .having(func.count() == 2)
-                .order_by(CarePlan.patient_id)
-            ).scalars().first()
+            pid = (
+                s.execute(
+                    select(CarePlan.patient_id)
+                    .group_by(CarePlan.patient_id)
+                    .having(func.count() == 2)
+                    .order_by(CarePlan.patient_id)
+                )
+                .scalars()
+                .first()
+            )
             p = s.get(Patient, pid)
             assert p is not None
             p.given_name, p.family_name = "Zoë", "Łukasiewicz"  # an accented, invented name
