@@ -7,19 +7,15 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
-from shots import OUT, save, settle  # beside this script
+from shots import OUT, demo_store, opened, save, settle, window_on  # beside this script
 
 from mdtdesk.actions.worklist import Filter, worklist
 from mdtdesk.clock import SystemClock, today
-from mdtdesk.demo.generator import populate
 from mdtdesk.printing.visits_paper import save_visits
-from mdtdesk.store import lifecycle
 from mdtdesk.store.keyfile import KdfCost
 from mdtdesk.ui.action_dialog import ActionDialog
 from mdtdesk.ui.action_forms import ContactDialog
-from mdtdesk.ui.main_window import MainWindow
 from mdtdesk.ui.patient_view import PatientView
 from mdtdesk.ui.worker import StoreWorker
 
@@ -27,24 +23,15 @@ from mdtdesk.ui.worker import StoreWorker
 def action_screens(
     app: QApplication, worker: StoreWorker, tmp: Path, clock: SystemClock, cost: KdfCost
 ) -> None:
-    phrase, user = "screenshot stores only", "Dr Hannah Kerrison"
     folder = tmp / "actions"
-    lifecycle.create_store(
-        folder, ods_code="D82044", practice_name="Aylsham Road Surgery", user=user,
-        profession="GP", passphrase=phrase, clock=clock, kdf_cost=cost,
-    ).store.close()  # fmt: skip
-    with lifecycle.open_store(folder, user=user, passphrase=phrase, clock=clock) as store:
-        populate(store, patients=400, seed=11)
+    demo_store(folder, clock, cost)
+    with opened(folder, clock) as store:
         items = worklist(store, Filter()).items
         jo = next(i.owner_id for i in items if i.owner == "Jo Seago")
         referral = next(i for i in items if i.service and i.referral_status)
         assert jo is not None
         save_visits(store, jo, today(clock), tmp / "visits.pdf")
-    settings = QSettings(str(tmp / "actions.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(folder, [user], clock, worker, cost, settings, user)
-    window.resize(1500, 900)
-    window.show()
-    window.enter(lifecycle.open_store(folder, user=user, passphrase=phrase, clock=clock))
+    window = window_on(folder, clock, worker, cost)
     settle(app, worker)
     workspace = window.workspace
     assert workspace is not None

@@ -7,20 +7,16 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
-from shots import OUT, save, settle  # beside this script
+from shots import OUT, demo_store, opened, save, settle, window_on  # beside this script
 from sqlalchemy import func, select
 
 from mdtdesk.clock import SystemClock
-from mdtdesk.demo.generator import populate
 from mdtdesk.printing import care_plans
-from mdtdesk.store import lifecycle
 from mdtdesk.store.keyfile import KdfCost
 from mdtdesk.store.models import CarePlan, Patient
 from mdtdesk.ui.care_plan_dialogs import CompareDialog
 from mdtdesk.ui.care_plan_editor import CarePlanEditor
-from mdtdesk.ui.main_window import MainWindow
 from mdtdesk.ui.patient_view import PatientView
 from mdtdesk.ui.worker import StoreWorker
 
@@ -37,14 +33,9 @@ def _render(pdf: Path, name: str, pages: int) -> None:
 def care_plan_screens(
     app: QApplication, worker: StoreWorker, tmp: Path, clock: SystemClock, cost: KdfCost
 ) -> None:
-    phrase, user = "screenshot stores only", "Dr Hannah Kerrison"
     folder = tmp / "plans"
-    lifecycle.create_store(
-        folder, ods_code="D82044", practice_name="Aylsham Road Surgery", user=user,
-        profession="GP", passphrase=phrase, clock=clock, kdf_cost=cost,
-    ).store.close()  # fmt: skip
-    with lifecycle.open_store(folder, user=user, passphrase=phrase, clock=clock) as store:
-        populate(store, patients=300, seed=11)
+    demo_store(folder, clock, cost)
+    with opened(folder, clock) as store:
         with store.session() as s, s.begin():
             # Someone with a superseded first version, so there is history to compare.
             pid = (
@@ -68,11 +59,7 @@ def care_plan_screens(
             out = tmp / f"{name}.pdf"
             care_plans.save_plan(store, str(pid), out, copy, large)
             _render(out, name, pages)
-    settings = QSettings(str(tmp / "plans.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(folder, [user], clock, worker, cost, settings, user)
-    window.resize(1500, 900)
-    window.show()
-    window.enter(lifecycle.open_store(folder, user=user, passphrase=phrase, clock=clock))
+    window = window_on(folder, clock, worker, cost)
     settle(app, worker)
     workspace = window.workspace
     assert workspace is not None

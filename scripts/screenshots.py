@@ -17,7 +17,7 @@ from action_screens import action_screens  # beside this script
 from care_plan_screens import care_plan_screens
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
-from shots import OUT, save, settle
+from shots import OUT, demo_store, opened, save, settle, window_on
 from sqlalchemy import select
 
 from mdtdesk.clock import SystemClock
@@ -172,19 +172,9 @@ def meeting_screens(
     app: QApplication, worker: StoreWorker, tmp: Path, clock: SystemClock, cost: KdfCost
 ) -> None:
     """The agenda builder, meeting mode, and the agenda and minutes as PDF pages."""
-    phrase, user = "screenshot stores only", "Dr Hannah Kerrison"
     folder = tmp / "meetings"
-    lifecycle.create_store(
-        folder, ods_code="D82044", practice_name="Aylsham Road Surgery", user=user,
-        profession="GP", passphrase=phrase, clock=clock, kdf_cost=cost,
-    ).store.close()  # fmt: skip
-    with lifecycle.open_store(folder, user=user, passphrase=phrase, clock=clock) as store:
-        populate(store, patients=400, seed=11)
-    settings = QSettings(str(tmp / "meetings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(folder, [user], clock, worker, cost, settings, user)
-    window.resize(1500, 950)
-    window.show()
-    window.enter(lifecycle.open_store(folder, user=user, passphrase=phrase, clock=clock))
+    demo_store(folder, clock, cost)
+    window = window_on(folder, clock, worker, cost, 950)
     settle(app, worker)
     workspace = window.workspace
     assert workspace is not None
@@ -212,7 +202,7 @@ def meeting_screens(
     assert meeting_id is not None
     pdfs = tmp / "papers"
     pdfs.mkdir()
-    with lifecycle.open_store(folder, user=user, passphrase=phrase, clock=clock) as store:
+    with opened(folder, clock) as store:
         meeting_papers.save_paper(store, meeting_id, "agenda", pdfs / "agenda.pdf")
     workspace.open_meeting_mode(meeting_id)
     settle(app, worker)
@@ -244,7 +234,7 @@ def meeting_screens(
     save(mode, "meeting-mode.png")
     mode.confirm_finish()
     settle(app, worker)
-    with lifecycle.open_store(folder, user=user, passphrase=phrase, clock=clock) as store:
+    with opened(folder, clock) as store:
         meeting_papers.save_paper(store, meeting_id, "minutes", pdfs / "minutes.pdf")
         [summary, *_] = meeting_papers.print_outcome_summaries(store, meeting_id, pdfs)
     mode.reject()

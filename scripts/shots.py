@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
+from mdtdesk.clock import SystemClock
+from mdtdesk.demo.generator import populate
+from mdtdesk.store import lifecycle
+from mdtdesk.store.keyfile import KdfCost
+from mdtdesk.store.opened import OpenStore
+from mdtdesk.ui.main_window import MainWindow
 from mdtdesk.ui.worker import StoreWorker
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -20,3 +27,32 @@ def settle(app: QApplication, worker: StoreWorker) -> None:
 
 def save(widget: QWidget, name: str) -> None:
     widget.grab().save(str(OUT / name))
+
+
+PHRASE, USER = "screenshot stores only", "Dr Hannah Kerrison"
+
+
+def demo_store(folder: Path, clock: SystemClock, cost: KdfCost) -> None:
+    """A 400-person demo practice for a set of screenshots."""
+    lifecycle.create_store(
+        folder, ods_code="D82044", practice_name="Aylsham Road Surgery", user=USER,
+        profession="GP", passphrase=PHRASE, clock=clock, kdf_cost=cost,
+    ).store.close()  # fmt: skip
+    with opened(folder, clock) as store:
+        populate(store, patients=400, seed=11)
+
+
+def opened(folder: Path, clock: SystemClock) -> OpenStore:
+    return lifecycle.open_store(folder, user=USER, passphrase=PHRASE, clock=clock)
+
+
+def window_on(
+    folder: Path, clock: SystemClock, worker: StoreWorker, cost: KdfCost, height: int = 900
+) -> MainWindow:
+    """The main window unlocked on folder, 1500 px wide."""
+    settings = QSettings(str(folder.with_suffix(".ini")), QSettings.Format.IniFormat)
+    window = MainWindow(folder, [USER], clock, worker, cost, settings, USER)
+    window.resize(1500, height)
+    window.show()
+    window.enter(opened(folder, clock))
+    return window
