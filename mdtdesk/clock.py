@@ -41,6 +41,16 @@ def short_day(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def short_date(day: date | None) -> str:
+    """short_day, saying so when there is no date."""
+    return "no date" if day is None else short_day(day)
+
+
+def plain_day(day: date | None) -> str:
+    """A date as it is said ("3 June 2027"), for the person's own papers; "" if none."""
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
 def long_day(day: date) -> str:
     """A date in full, as a paper's heading writes it: Tuesday 24 November 2026."""
     return f"{day:%A} {day.day} {day:%B %Y}"

@@ -12,6 +12,7 @@ from typing import Any
 
 from mdtdesk.careplan.content import Goal, Supporter, ordered_support
 from mdtdesk.careplan.printable import PlanPaperData, read
+from mdtdesk.careplan.sections import RESPECT
 from mdtdesk.careplan.versions import PlanError
 from mdtdesk.store import audit
 from mdtdesk.store.atomic import write_bytes
@@ -105,7 +106,7 @@ def _notes(data: PlanPaperData) -> list[dict[str, str]]:
         ("Who to call in hours", c.in_hours),
         ("Who to call out of hours", c.out_of_hours),
         ("Crisis plan", c.crisis_plan),
-        ("ReSPECT form", {True: "in place", False: "not in place", None: ""}[c.respect_in_place]),
+        ("ReSPECT form", "" if c.respect_in_place is None else RESPECT[c.respect_in_place]),
         ("Where the ReSPECT form is kept", c.respect_kept),
         ("Preferences and wishes", c.preferences),
         ("Medication review by", c.medication_review.isoformat() if c.medication_review else ""),

@@ -116,18 +116,31 @@ def _risk(s: Session, p: Patient) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class _Shared:
+    """What every plan in a batch shares, read once."""
+
+    staff: dict[str, str]
+    practice: str
+    on: date
+
+
+def _shared(s: Session, store: OpenStore) -> _Shared:
+    return _Shared(staff_names(s), store.practice().name, today(store.clock))
+
+
 def gather(
-    s: Session, store: OpenStore, patient_id: str, plan_id: str | None = None
+    s: Session, shared: _Shared, patient_id: str, plan_id: str | None = None
 ) -> PlanPaperData:
     """The paper's data for one version (plan_id), or for the version to print."""
     p = s.get(Patient, patient_id)
     if p is None or p.deleted:
         raise PlanError("This person is no longer in the store.")
     rows = rows_of(s, patient_id)
-    row = next((r for r in rows if r.id == plan_id), None) if plan_id else current(s, patient_id)
+    row = next((r for r in rows if r.id == plan_id), None) if plan_id else current(rows)
     if row is None:
         raise PlanError(f"{p.given_name} {p.family_name} has no care plan yet.")
-    staff = staff_names(s)
+    staff = shared.staff
     plan = as_version(row)
     conditions = s.execute(
         select(Condition.name, Condition.since)
@@ -140,7 +153,7 @@ def gather(
         .order_by(KeyContact.name)
     ).scalars()
     return PlanPaperData(
-        person=_person(p, today(store.clock)),
+        person=_person(p, shared.on),
         plan=plan,
         history=[as_version(r) for r in rows],
         actions=_actions(s, plan, staff),
@@ -155,13 +168,13 @@ def gather(
             + (f" {k.phone}" if k.phone else "")
             for k in contacts
         ],
-        practice=store.practice().name,
+        practice=shared.practice,
     )
 
 
 def read(store: OpenStore, patient_id: str, plan_id: str | None = None) -> PlanPaperData:
     with store.session() as s, s.begin():
-        return gather(s, store, patient_id, plan_id)
+        return gather(s, _shared(s, store), patient_id, plan_id)
 
 
 def read_many(
@@ -171,9 +184,10 @@ def read_many(
     found: list[PlanPaperData] = []
     missing: list[str] = []
     with store.session() as s, s.begin():
+        shared = _shared(s, store)
         for pid in patient_ids:
             try:
-                found.append(gather(s, store, pid))
+                found.append(gather(s, shared, pid))
             except PlanError:
                 p = s.get(Patient, pid)
                 missing.append(f"{p.family_name.upper()}, {p.given_name}" if p else pid)
@@ -182,9 +196,19 @@ def read_many(
 
 def find_by_nhs_number(store: OpenStore, nhs_number: str) -> str:
     with store.session() as s:
-        pid = s.execute(
-            select(Patient.id).where(Patient.nhs_number == nhs_number, Patient.deleted.is_(False))
-        ).scalar_one_or_none()
-    if pid is None:
+        found = (
+            s.execute(
+                select(Patient.id).where(
+                    Patient.nhs_number == nhs_number, Patient.deleted.is_(False)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    if not found:
         raise PlanError(f"No one with NHS number {nhs_number} is in this store.")
-    return pid
+    if len(found) > 1:
+        raise PlanError(
+            f"{len(found)} records share NHS number {nhs_number}; merge the duplicate first."
+        )
+    return found[0]

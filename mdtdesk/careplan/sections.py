@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 
 from mdtdesk.careplan.content import ordered_support
 from mdtdesk.careplan.versions import PlanVersion
-from mdtdesk.clock import short_day
+from mdtdesk.clock import short_date, short_day
 from mdtdesk.store.vocab import AGREED_HOW, GOAL_PROGRESS, SUPPORT_ROLE
 
 RESPECT = {True: "in place", False: "not in place", None: "not recorded"}
@@ -30,10 +29,6 @@ class Compared:
     @property
     def changed(self) -> bool:
         return self.old != self.new
-
-
-def _day(day: date | None) -> str:
-    return short_day(day) if day else "no date"
 
 
 def _labelled(*pairs: tuple[str, str]) -> list[str]:
@@ -61,8 +56,8 @@ def sections(plan: PlanVersion, actions: Mapping[str, str]) -> list[Section]:
         else ["Not yet agreed with the person"]
     )
     review = [
-        f"Medication review: {_day(c.medication_review)}",
-        f"Plan review: {_day(plan.review_date)}",
+        f"Medication review: {short_date(c.medication_review)}",
+        f"Plan review: {short_date(plan.review_date)}",
     ]
     respect = [f"ReSPECT form: {RESPECT[c.respect_in_place]}"]
     return [

@@ -250,8 +250,7 @@ def discard_draft(store: OpenStore, plan_id: str) -> None:
         _draft(s, plan_id).deleted = True
 
 
-def current(s: Session, patient_id: str) -> CarePlan | None:
-    """The version to print: the agreed one, or failing that the draft."""
-    rows = rows_of(s, patient_id)
+def current(rows: list[CarePlan]) -> CarePlan | None:
+    """The version to print from rows_of: the agreed one, or failing that the draft."""
     agreed = next((r for r in rows if r.status == "agreed"), None)
     return agreed or next((r for r in rows if r.status == "draft"), None)

@@ -8,13 +8,13 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 
+from mdtdesk.careplan.versions import PlanVersion, as_version, rows_of
 from mdtdesk.clock import age_on, today
 from mdtdesk.patients.details import PatientDetails, details_of
 from mdtdesk.patients.timeline import TimelineEntry, build_timeline
 from mdtdesk.store import audit
 from mdtdesk.store.models import (
     Action,
-    CarePlan,
     Condition,
     ContactLogEntry,
     HospitalEvent,
@@ -105,6 +105,7 @@ class PatientRecord:
     risk_scores: list[RiskRow]
     key_contacts: list[KeyContactRow]
     hospital: list[HospitalRow]
+    care_plans: list[PlanVersion]  # newest first
     actions: list[ActionRow]
     contacts: list[ContactRow]
     timeline: list[TimelineEntry]
@@ -140,7 +141,7 @@ def load_record(store: OpenStore, patient_id: str) -> PatientRecord:
             HospitalRow(h.id, h.kind, h.started_on, h.ended_on, h.planned, h.hospital, h.reason)
             for h in rows(HospitalEvent, HospitalEvent.started_on.desc())
         ]
-        plans = rows(CarePlan, CarePlan.version.desc())
+        plans = rows_of(s, patient_id)
         actions = rows(Action, Action.created_at.desc())
         contacts = rows(ContactLogEntry, ContactLogEntry.at.desc())
         services = dict(s.execute(select(Service.id, Service.name)).all())
@@ -159,6 +160,7 @@ def load_record(store: OpenStore, patient_id: str) -> PatientRecord:
             risk_scores=risks,
             key_contacts=contacts_k,
             hospital=hospital,
+            care_plans=[as_version(c) for c in plans],
             actions=[
                 ActionRow(
                     a.id,

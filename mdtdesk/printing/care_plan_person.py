@@ -4,7 +4,6 @@ call on the first page, no codes or scores. Large print sets the body in 16 pt."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -12,6 +11,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from mdtdesk.careplan.content import Supporter, ordered_support
 from mdtdesk.careplan.printable import PlanPaperData
+from mdtdesk.clock import plain_day
 from mdtdesk.printing.document import (
     NHS_BLUE,
     PALE,
@@ -40,11 +40,6 @@ PLAIN = {
     "Frailty": "Frailty (I get tired and weak more easily)",
     "Osteoarthritis": "Arthritis (painful, stiff joints)",
 }
-
-
-def spoken_day(day: date | None) -> str:
-    """A date as it is said ("3 June 2027"): weekdays only crowd a plan's tables."""
-    return f"{day.day} {day:%B %Y}" if day else ""
 
 
 def _coordinator(people: Sequence[Supporter]) -> Supporter | None:
@@ -111,9 +106,9 @@ def person_story(data: PlanPaperData, large: bool) -> list[Flowable]:
     if plan.status == "draft":
         state = "This is a draft. It has not been agreed with me yet."
     else:
-        state = f"I agreed this plan on {spoken_day(plan.agreed_on)}." if plan.agreed_on else ""
+        state = f"I agreed this plan on {plain_day(plan.agreed_on)}." if plan.agreed_on else ""
     review = (
-        f"It will be looked at again by {spoken_day(plan.review_date)}." if plan.review_date else ""
+        f"It will be looked at again by {plain_day(plan.review_date)}." if plan.review_date else ""
     )
     story: list[Flowable] = [
         para("My care and support plan", "title", sheet),
@@ -128,7 +123,7 @@ def person_story(data: PlanPaperData, large: bool) -> list[Flowable]:
         story += _section("About me", sheet, para(c.about_me, "body", sheet))
     if c.goals:
         rows = [
-            [g.text, spoken_day(g.target) if g.target else "", GOAL_PROGRESS[g.progress]]
+            [g.text, plain_day(g.target) if g.target else "", GOAL_PROGRESS[g.progress]]
             for g in c.goals
         ]
         story += _section(
@@ -209,15 +204,13 @@ def _reviews(data: PlanPaperData, sheet: Sheet) -> list[Flowable]:
     c, plan = data.plan.content, data.plan
     lines = []
     if c.medication_review:
-        lines.append(f"My medicines will be reviewed by {spoken_day(c.medication_review)}.")
+        lines.append(f"My medicines will be reviewed by {plain_day(c.medication_review)}.")
     if plan.review_date:
-        lines.append(f"This plan will be reviewed by {spoken_day(plan.review_date)}.")
+        lines.append(f"This plan will be reviewed by {plain_day(plan.review_date)}.")
     if plan.agreed_on:
         how = AGREED_HOW.get(c.agreed_how, "")
         lines.append(
-            f"We agreed this plan together on {spoken_day(plan.agreed_on)} {how}.".replace(
-                " .", "."
-            )
+            f"We agreed this plan together on {plain_day(plan.agreed_on)} {how}.".replace(" .", ".")
         )
     if c.distribution:
         lines.append("Copies of this plan: " + "; ".join(c.distribution) + ".")

@@ -3,7 +3,6 @@ plan headed and numbered as if printed alone. Every copy that leaves is audited.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +16,7 @@ from mdtdesk.meetings.agenda import agenda
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.printing.care_plan_person import person_story
 from mdtdesk.printing.care_plan_pro import professional_story
-from mdtdesk.printing.document import PageGroup, build, save
+from mdtdesk.printing.document import PageGroup, build, file_safe, save
 from mdtdesk.store import audit
 from mdtdesk.store.opened import OpenStore
 
@@ -83,7 +82,7 @@ def plans_pdf(
 
 def file_name(data: PlanPaperData, copy: str, large: bool = False) -> str:
     p = data.person
-    safe = re.sub(r"[^\w .-]", "", f"{p.family_name} {p.given_name}").strip()
+    safe = file_safe(f"{p.family_name} {p.given_name}")
     size = " large print" if large and copy == "patient" else ""
     return f"Care plan - {safe} - {p.nhs_number} - v{data.plan.version} {copy}{size}.pdf"
 

@@ -7,8 +7,9 @@ PDFs are built in memory and written atomically, so a reader never sees half a f
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -21,7 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from mdtdesk.clock import short_day
+from mdtdesk.clock import short_date as short_date  # papers import it from here
 from mdtdesk.printing.fonts import BOLD, REGULAR
 from mdtdesk.printing.fonts import register as register_fonts
 from mdtdesk.store import audit
@@ -237,9 +238,9 @@ def frame_width(wide: bool = False) -> float:
     return float(width - 2 * MARGIN)
 
 
-def short_date(day: date | None) -> str:
-    """A date in a paper's table, saying so when there is none."""
-    return "no date" if day is None else short_day(day)
+def file_safe(text: str) -> str:
+    """Text fit for a file name on Windows, macOS and Linux (names keep their letters)."""
+    return re.sub(r"[^\w .-]", "", text).strip()
 
 
 def log_print(store: OpenStore, entity: str, record_id: str | None, **detail: object) -> None:

@@ -8,7 +8,6 @@ written to the audit log.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ from mdtdesk.meetings.minutes import Case, MeetingRecord, meeting_record
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.printing.document import (
     build,
+    file_safe,
     frame_width,
     log_print,
     para,
@@ -265,7 +265,7 @@ def save_paper(store: OpenStore, meeting_id: str, kind: str, path: Path) -> Path
 
 def summary_name(record: MeetingRecord, case: Case) -> str:
     family, _, given = case.row.name.partition(", ")
-    safe = re.sub(r"[^\w .-]", "", f"{family} {given}").strip()
+    safe = file_safe(f"{family} {given}")
     return f"{record.day:%Y-%m-%d} MDT outcome - {safe} - {case.row.nhs_number}.pdf"
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,7 +31,7 @@ from mdtdesk.printing.care_plans import CarePlanPaper
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.vocab import AGREED_HOW
 from mdtdesk.ui.action_forms import choice_combo, date_edit, pydate
-from mdtdesk.ui.look import problem_label
+from mdtdesk.ui.look import changed_colour, problem_label
 from mdtdesk.ui.pdf_preview import PdfPreview
 from mdtdesk.ui.worker import StoreWorker
 
@@ -74,12 +74,6 @@ class AgreeDialog(QDialog):
         self.chosen.emit(
             pydate(self.agreed_on.date()), str(self.how.currentData()), pydate(self.review.date())
         )
-
-
-def changed_colour() -> QColor:
-    """A pale highlight that keeps text readable on a light or a dark palette."""
-    window = QGuiApplication.palette().color(QPalette.ColorRole.Window)
-    return QColor("#5c4a00") if window.lightness() < 128 else QColor("#fff1b8")
 
 
 class CompareDialog(QDialog):

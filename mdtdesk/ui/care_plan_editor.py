@@ -39,7 +39,7 @@ from mdtdesk.careplan.versions import PlanVersion
 from mdtdesk.store.ids import new_id
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.vocab import GOAL_PROGRESS, SUPPORT_ROLE
-from mdtdesk.ui.action_forms import choice_combo, pydate, qdate
+from mdtdesk.ui.action_forms import choice_combo, date_edit, pydate
 from mdtdesk.ui.look import problem_label
 from mdtdesk.ui.worker import StoreWorker
 
@@ -69,13 +69,9 @@ RESPECT = {"": "Not recorded", "yes": "In place", "no": "Not in place"}
 
 def optional_date(day: date | None, name: str) -> QDateEdit:
     """A date that may be left empty: its lowest value reads "no date"."""
-    edit = QDateEdit()
+    edit = date_edit(day or pydate(NO_DATE), name)
     edit.setMinimumDate(NO_DATE)
     edit.setSpecialValueText("no date")
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("d MMM yyyy")
-    edit.setDate(qdate(day) if day else NO_DATE)
-    edit.setAccessibleName(name)
     return edit
 
 
@@ -119,6 +115,7 @@ class CarePlanEditor(QDialog):
         self.store, self.worker, self.draft = store, worker, draft
         self.person_actions = list(person_actions)
         self.dirty = False
+        self.saved_on_close = False
         self._filling = True
         c = draft.content
         self.texts = {f: _text(getattr(c, f), LABELS[f]) for f in LABELS}
@@ -426,4 +423,5 @@ class CarePlanEditor(QDialog):
                 support=tuple(p for p in content.support if p.name),
             )
             self._submit(kept, close=False)
+            self.saved_on_close = True
         super().reject()

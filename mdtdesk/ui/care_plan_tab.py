@@ -115,8 +115,14 @@ class CarePlanTab(QWidget):
         self._enable()
 
     # -- showing ---------------------------------------------------------------------
-    def load(self, person_actions: Sequence[tuple[str, str]]) -> None:
+    def show_plans(
+        self, plans: Sequence[PlanVersion], person_actions: Sequence[tuple[str, str]]
+    ) -> None:
+        """The versions as the record read them, and the person's actions for goals."""
         self.person_actions = list(person_actions)
+        self._show(list(plans))
+
+    def _reload(self) -> None:
         store, pid = self.store, self.patient_id
         self.worker.submit(
             lambda: versions.versions(store, pid), self._show, lambda e: self.failed.emit(str(e))
@@ -182,10 +188,12 @@ class CarePlanTab(QWidget):
         editor.open()
 
     def _editor_closed(self, editor: CarePlanEditor) -> None:
-        # Read the versions again after the editor's last save (the store thread runs
-        # jobs in order), as closing saves in the background.
+        # Closing with unsaved edits saves them in the background, after the dialog has
+        # gone: read the versions again behind that save (the store thread runs jobs in
+        # order). A save made while it was open already re-read the record.
+        if editor.saved_on_close:
+            self._reload()
         editor.deleteLater()
-        self.load(self.person_actions)
 
     def agree(self) -> None:
         draft = self._draft()

@@ -20,6 +20,12 @@ def warning_colour() -> QColor:
     return QColor("#ffb74d") if window.lightness() < 128 else QColor("#a14d00")
 
 
+def changed_colour() -> QColor:
+    """A pale highlight for what changed, readable on a light or a dark palette."""
+    window = QGuiApplication.palette().color(QPalette.ColorRole.Window)
+    return QColor("#5c4a00") if window.lightness() < 128 else QColor("#fff1b8")
+
+
 def problem_label(accessible_name: str = "Problem") -> QLabel:
     """A label for what is wrong, in the warning colour (its text says it too)."""
     label = QLabel()

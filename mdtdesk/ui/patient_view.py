@@ -226,7 +226,7 @@ class PatientView(QWidget):
         self.key_contacts.set_rows(r.key_contacts)
         self.hospital.set_rows(r.hospital)
         self.timeline.set_rows(r.timeline)
-        self.plan_tab.load([(a.id, a.description) for a in r.actions])
+        self.plan_tab.show_plans(r.care_plans, [(a.id, a.description) for a in r.actions])
         self.work.show_rows(r.actions, r.contacts)
         if keep_form is not None:
             self.form.set_values(keep_form)
