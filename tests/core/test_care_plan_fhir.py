@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from mdtdesk.careplan import fhir, versions
 from mdtdesk.careplan.content import Goal
-from mdtdesk.careplan.printable import read
+from mdtdesk.careplan.printable import find_by_nhs_number, read
 from mdtdesk.store.models import Patient
 from mdtdesk.store.opened import OpenStore
 from tests.action_helpers import action, coordinated, coordinator
@@ -151,3 +151,17 @@ def test_the_command_line_prints_and_exports_a_plan(
                      "--out", tmp_path / "x.pdf", env=UNLOCK)  # fmt: skip
     assert nobody.returncode == 2 and "No one with NHS number 9990044414" in nobody.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_finding_a_person_by_nhs_number_names_what_is_wrong(store: OpenStore) -> None:
+    pid, _ = planned(store)
+    assert find_by_nhs_number(store, "9990044406") == pid
+    with pytest.raises(versions.PlanError, match="No one with NHS number 9990044414"):
+        find_by_nhs_number(store, "9990044414")
+    twin = coordinated(store, "Twin")
+    with store.session() as s, s.begin():
+        p = s.get(Patient, twin)
+        assert p is not None
+        p.nhs_number = "9990044406"  # as a hub sees a duplicate before it is merged
+    with pytest.raises(versions.PlanError, match="2 records share NHS number 9990044406"):
+        find_by_nhs_number(store, "9990044406")
