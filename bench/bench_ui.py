@@ -44,9 +44,9 @@ from mdtdesk.store.models import (
     Meeting,
     Outcome,
 )
-from mdtdesk.ui.caseload_model import CaseloadModel
-from mdtdesk.ui.main_window import MainWindow
-from mdtdesk.ui.worker import StoreWorker
+from mdtdesk.ui.caseload.caseload_model import CaseloadModel
+from mdtdesk.ui.shell.main_window import MainWindow
+from mdtdesk.ui.widgets.worker import StoreWorker
 
 CLOCK = FixedClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
 TYPED = ("abbott", "999 001 2", "nr2", "ann")

@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 
 from mdtdesk import nhs_number
+from mdtdesk.errors import Refusal
 from mdtdesk.store.vocab import CASELOAD_STATUS
 
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
@@ -25,7 +26,7 @@ _SEX = {
 }
 
 
-class FieldError(ValueError):
+class FieldError(Refusal, ValueError):
     pass
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mdtdesk.errors import Refusal
+
 _WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
 
 
-class NhsNumberError(ValueError):
+class NhsNumberError(Refusal, ValueError):
     pass
 
 

@@ -14,10 +14,10 @@ from mdtdesk.actions.worklist import Filter, worklist
 from mdtdesk.clock import SystemClock, today
 from mdtdesk.printing.visits_paper import save_visits
 from mdtdesk.store.keyfile import KdfCost
-from mdtdesk.ui.action_dialog import ActionDialog
-from mdtdesk.ui.action_forms import ContactDialog
-from mdtdesk.ui.patient_view import PatientView
-from mdtdesk.ui.worker import StoreWorker
+from mdtdesk.ui.actions.action_dialog import ActionDialog
+from mdtdesk.ui.actions.action_forms import ContactDialog
+from mdtdesk.ui.record.patient_view import PatientView
+from mdtdesk.ui.widgets.worker import StoreWorker
 
 
 def action_screens(

@@ -15,10 +15,10 @@ from mdtdesk.clock import SystemClock
 from mdtdesk.printing import care_plans
 from mdtdesk.store.keyfile import KdfCost
 from mdtdesk.store.models import CarePlan, Patient
-from mdtdesk.ui.care_plan_dialogs import CompareDialog
-from mdtdesk.ui.care_plan_editor import CarePlanEditor
-from mdtdesk.ui.patient_view import PatientView
-from mdtdesk.ui.worker import StoreWorker
+from mdtdesk.ui.careplan.care_plan_dialogs import CompareDialog
+from mdtdesk.ui.careplan.care_plan_editor import CarePlanEditor
+from mdtdesk.ui.record.patient_view import PatientView
+from mdtdesk.ui.widgets.worker import StoreWorker
 
 
 def _render(pdf: Path, name: str, pages: int) -> None:

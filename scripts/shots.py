@@ -12,8 +12,8 @@ from mdtdesk.demo.generator import populate
 from mdtdesk.store import lifecycle
 from mdtdesk.store.keyfile import KdfCost
 from mdtdesk.store.opened import OpenStore
-from mdtdesk.ui.main_window import MainWindow
-from mdtdesk.ui.worker import StoreWorker
+from mdtdesk.ui.shell.main_window import MainWindow
+from mdtdesk.ui.widgets.worker import StoreWorker
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 

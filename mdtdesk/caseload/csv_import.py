@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from mdtdesk import fields
 from mdtdesk.caseload.csv_format import OPTIONAL, REQUIRED, normalise_header
 from mdtdesk.clock import today
+from mdtdesk.errors import Refusal
 from mdtdesk.store import audit
 from mdtdesk.store.ids import new_id
 from mdtdesk.store.models import Condition, Patient, RiskScore
@@ -38,7 +39,7 @@ class Problem:
         return f"{where}: {self.reason}"
 
 
-class CsvFileError(ValueError):
+class CsvFileError(Refusal, ValueError):
     """The file as a whole cannot be read as a caseload CSV."""
 
 
@@ -65,7 +66,7 @@ class Validation:
     data_lines: int
 
 
-class ImportRefused(Exception):
+class ImportRefused(Refusal):
     def __init__(self, validation: Validation) -> None:
         super().__init__(f"{len(validation.problems)} problem(s); nothing was imported")
         self.validation = validation

@@ -16,7 +16,7 @@ from mdtdesk.cli import (
     sync_commands,
 )
 from mdtdesk.cli.store_commands import store_path
-from mdtdesk.store.errors import StoreError
+from mdtdesk.errors import Refusal
 from mdtdesk.store.layout import default_store_dir
 
 
@@ -118,12 +118,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        from mdtdesk.ui.app import run_app
+        from mdtdesk.ui.shell.app import run_app
 
         return run_app(args.store, args.user, credentials.kdf_cost())
     try:
         code: int = args.run(args)
-    except StoreError as exc:
+    except Refusal as exc:
         print(f"mdtdesk: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

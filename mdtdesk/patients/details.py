@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mdtdesk import fields as parse
+from mdtdesk.errors import Refusal
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.store.models import Patient, StaffMember
 from mdtdesk.store.opened import OpenStore
@@ -22,7 +23,7 @@ SEX = {"female": "Female", "male": "Male", "other": "Other", "unknown": "Not kno
 _ID = re.compile(r"^[0-9a-f-]{36}$")
 
 
-class FormInvalid(ValueError):
+class FormInvalid(Refusal, ValueError):
     """Some fields are wrong; `problems` maps field name to what is wrong with it."""
 
     def __init__(self, problems: dict[str, str]) -> None:
@@ -30,11 +31,11 @@ class FormInvalid(ValueError):
         self.problems = problems
 
 
-class ChangedElsewhere(Exception):
+class ChangedElsewhere(Refusal):
     """The record changed after it was opened (an import or another window)."""
 
 
-class DuplicateNhsNumber(Exception):
+class DuplicateNhsNumber(Refusal):
     def __init__(self, nhs_number: str, patient_id: str) -> None:
         super().__init__(f"NHS number {nhs_number} belongs to another patient in the caseload.")
         self.patient_id = patient_id

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from mdtdesk.careplan.versions import PlanVersion, as_version, rows_of
 from mdtdesk.clock import age_on, today
+from mdtdesk.errors import Refusal
 from mdtdesk.patients.details import PatientDetails, details_of
 from mdtdesk.patients.timeline import TimelineEntry, build_timeline
 from mdtdesk.store import audit
@@ -31,7 +32,7 @@ from mdtdesk.store.vocab import efi_band
 R = TypeVar("R", bound=Record)
 
 
-class PatientGone(LookupError):
+class PatientGone(Refusal, LookupError):
     pass
 
 

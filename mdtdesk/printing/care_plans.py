@@ -12,6 +12,7 @@ from reportlab.platypus import Flowable, PageBreak
 
 from mdtdesk.careplan.printable import PlanPaperData, read, read_many
 from mdtdesk.clock import short_day
+from mdtdesk.errors import Refusal
 from mdtdesk.meetings.agenda import agenda
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.printing.care_plan_person import person_story
@@ -23,7 +24,7 @@ from mdtdesk.store.opened import OpenStore
 COPIES = {"patient": "the person's copy", "professional": "professional copy"}
 
 
-class NoPlans(ValueError):
+class NoPlans(Refusal, ValueError):
     pass
 
 

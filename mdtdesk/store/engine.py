@@ -50,6 +50,9 @@ def make_engine(db_path: Path, key: bytes) -> Engine:
         poolclass=QueuePool,
         pool_size=4,
         connect_args={"check_same_thread": False},
+        # An error's text then never carries the values of a statement (patient data)
+        # into a message or the log.
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect")

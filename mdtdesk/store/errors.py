@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from mdtdesk.errors import Refusal
 
-class StoreError(Exception):
+
+class StoreError(Refusal):
     """A problem with a store that the user must fix; nothing was changed."""
 
 

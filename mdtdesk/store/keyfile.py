@@ -30,6 +30,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from mdtdesk.errors import Refusal
+
 FORMAT = "mdtdesk-keyfile"
 VERSION = 1
 MIN_MEMORY_KIB = 64 * 1024
@@ -37,7 +39,7 @@ MIN_ITERATIONS = 3
 _SEAL_INFO = b"mdtdesk key slot seal v1"
 
 
-class KeyFileFormatError(ValueError):
+class KeyFileFormatError(Refusal, ValueError):
     """The key file cannot be read as a key file of this version."""
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import secrets
 
+from mdtdesk.errors import Refusal
+
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CHECK_ALPHABET = _ALPHABET + "*~$=U"
 _DECODE = {ch: i for i, ch in enumerate(_ALPHABET)}
@@ -18,7 +20,7 @@ GROUPS = 8
 _DATA_PER_GROUP = 4
 
 
-class RecoveryKeyFormatError(ValueError):
+class RecoveryKeyFormatError(Refusal, ValueError):
     pass
 
 

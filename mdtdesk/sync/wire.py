@@ -17,6 +17,7 @@ from sqlalchemy import Boolean, Date, Float, Integer, String, Text
 from sqlalchemy.sql.schema import Column, Table
 
 from mdtdesk import nhs_number
+from mdtdesk.errors import Refusal
 from mdtdesk.store.models import RECORD_MODELS, SYNC_META, Record
 from mdtdesk.store.types import UtcDateTime
 from mdtdesk.store.vocab import (
@@ -62,7 +63,7 @@ _VOCAB: dict[tuple[str, str], frozenset[str]] = {
 }
 
 
-class BadValue(ValueError):
+class BadValue(Refusal, ValueError):
     pass
 
 

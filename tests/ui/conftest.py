@@ -14,8 +14,8 @@ from mdtdesk.clock import FixedClock
 from mdtdesk.demo.generator import populate
 from mdtdesk.store import lifecycle
 from mdtdesk.store.layout import StorePaths
-from mdtdesk.ui.main_window import MainWindow
-from mdtdesk.ui.worker import StoreWorker
+from mdtdesk.ui.shell.main_window import MainWindow
+from mdtdesk.ui.widgets.worker import StoreWorker
 from tests.helpers import FAST, PASSPHRASE, USER, new_store
 
 DEMO_PATIENTS = 80

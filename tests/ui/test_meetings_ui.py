@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QWidget
 from mdtdesk.clock import FixedClock
 from mdtdesk.meetings import agenda, schedule
 from mdtdesk.store import lifecycle
-from mdtdesk.ui.agenda_builder import AgendaBuilder
-from mdtdesk.ui.main_window import MainWindow
-from mdtdesk.ui.meeting_dialogs import AddCaseDialog
-from mdtdesk.ui.meeting_mode import MeetingMode
-from mdtdesk.ui.pdf_preview import PdfPreview
+from mdtdesk.ui.meetings.agenda_builder import AgendaBuilder
+from mdtdesk.ui.shell.main_window import MainWindow
+from mdtdesk.ui.meetings.meeting_dialogs import AddCaseDialog
+from mdtdesk.ui.meetings.meeting_mode import MeetingMode
+from mdtdesk.ui.widgets.pdf_preview import PdfPreview
 from tests.helpers import PASSPHRASE, USER
 from tests.meeting_helpers import audit_details
 from tests.ui.conftest import settle, unlock
@@ -280,7 +280,7 @@ def test_a_coordinator_asks_the_mdt_to_discuss_someone(qtbot, demo_dir: Path, ma
     from PySide6.QtWidgets import QInputDialog
 
     from mdtdesk.meetings import rules
-    from mdtdesk.ui.patient_view import PatientView
+    from mdtdesk.ui.record.patient_view import PatientView
 
     window = make_window(demo_dir)
     unlock(qtbot, window)

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QPlainTextEd
 from sqlalchemy import select
 
 from mdtdesk.store.models import AuditEvent
-from mdtdesk.ui.caseload_model import CaseloadModel
-from mdtdesk.ui.patient_view import PatientView
+from mdtdesk.ui.caseload.caseload_model import CaseloadModel
+from mdtdesk.ui.record.patient_view import PatientView
 from tests.helpers import PASSPHRASE
 from tests.ui.conftest import settle, unlock
 

@@ -1,0 +1,240 @@
+"""Import a caseload CSV: choose the file, map its columns, preview, check, import."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QStringListModel, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mdtdesk.caseload.csv_format import OPTIONAL, REQUIRED
+from mdtdesk.caseload.csv_import import (
+    ImportRefused,
+    ImportResult,
+    Validation,
+    import_caseload,
+    read_rows,
+    validate,
+)
+from mdtdesk.clock import today
+from mdtdesk.store.opened import OpenStore
+from mdtdesk.store.staff import staff_ids_by_name
+from mdtdesk.ui.widgets.rows_model import RowsModel
+from mdtdesk.ui.widgets.worker import StoreWorker
+
+NOT_IN_FILE = "(not in the file)"
+PREVIEW_ROWS = 20
+Cells = tuple[int, list[str]]
+
+
+class ImportDialog(QDialog):
+    imported = Signal(object)
+
+    def __init__(self, store: OpenStore, worker: StoreWorker, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.worker = worker
+        self.header: list[str] = []
+        self.rows: list[Cells] = []
+        self.validation: Validation | None = None
+        self.setWindowTitle("Import a caseload CSV")
+        self.resize(900, 680)
+
+        self.path = QLineEdit()
+        self.path.setAccessibleName("CSV file")
+        self.path.setPlaceholderText("The CSV your GP system search exported")
+        self.path.returnPressed.connect(self.read_file)
+        choose = QPushButton("&Choose file…")
+        choose.clicked.connect(self._choose)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.path, 1)
+        file_row.addWidget(choose)
+
+        self.mapping: dict[str, QComboBox] = {}
+        mapping_box = QGroupBox("Columns: which column of the file holds each field")
+        mapping_form = QFormLayout(mapping_box)
+        for column in (*REQUIRED, *OPTIONAL):
+            combo = QComboBox()
+            label = column.replace("_", " ").capitalize() + (" *" if column in REQUIRED else "")
+            combo.setAccessibleName(f"File column for {label.rstrip(' *')}")
+            combo.currentIndexChanged.connect(self._mapping_changed)
+            self.mapping[column] = combo
+            mapping_form.addRow(label, combo)
+
+        self.preview = RowsModel[Cells]([])
+        self.preview_view = QTableView()
+        self.preview_view.setModel(self.preview)
+        self.preview_view.setAccessibleName("Preview of the first rows")
+        self.preview_view.verticalHeader().setVisible(False)
+        self.problems = QStringListModel()
+        problems_view = QListView()
+        problems_view.setModel(self.problems)
+        problems_view.setAccessibleName("Problems found")
+        problems_view.setMaximumHeight(140)
+        self.summary = QLabel("Choose a file to begin.")
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("Import summary")
+        self.skip_invalid = QCheckBox("Import the good rows and &skip the rows with problems")
+        self.skip_invalid.toggled.connect(self._update_buttons)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Import progress")
+        self.progress.hide()
+        self.import_button = QPushButton("&Import")
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.run_import)
+        close = QPushButton("Close")
+        close.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.skip_invalid)
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(close)
+
+        top = QHBoxLayout()
+        top.addWidget(mapping_box)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("Preview (first rows, as mapped)"))
+        right.addWidget(self.preview_view)
+        top.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(file_row)
+        layout.addLayout(top, 1)
+        layout.addWidget(QLabel("Problems"))
+        layout.addWidget(problems_view)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.progress)
+        layout.addLayout(buttons)
+
+    def _choose(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Choose a caseload CSV", "", "CSV files (*.csv);;All files (*)"
+        )
+        if name:
+            self.path.setText(name)
+            self.read_file()
+
+    # -- reading and mapping -------------------------------------------------------
+    def read_file(self) -> None:
+        path = Path(self.path.text().strip())
+        self.summary.setText("Reading the file…")
+        self.worker.submit(lambda: read_rows(path), self._read, self._failed)
+
+    def _read(self, result: tuple[list[str], list[Cells]]) -> None:
+        self.header, self.rows = result
+        for column, combo in self.mapping.items():
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(NOT_IN_FILE, None)
+            for name in self.header:
+                combo.addItem(name, name)
+            combo.setCurrentIndex(max(combo.findData(column), 0))
+            combo.blockSignals(False)
+        self._mapping_changed()
+
+    def column_map(self) -> dict[str, str]:
+        # A field mapped to nothing points at a header the file cannot have.
+        return {c: combo.currentData() or f"<{c} not in file>" for c, combo in self.mapping.items()}
+
+    def _mapping_changed(self) -> None:
+        positions = {name: i for i, name in enumerate(self.header)}
+        chosen = [(c, positions.get(combo.currentData())) for c, combo in self.mapping.items()]
+        shown = [(c, i) for c, i in chosen if i is not None]
+
+        def cell(i: int) -> Callable[[Cells], str]:
+            return lambda row: row[1][i] if i < len(row[1]) else ""
+
+        columns: list[tuple[str, Callable[[Cells], str]]] = [("Line", lambda row: str(row[0]))]
+        columns += [(c.replace("_", " "), cell(i)) for c, i in shown]
+        self.preview = RowsModel[Cells](columns)
+        self.preview.set_rows(self.rows[:PREVIEW_ROWS])
+        self.preview_view.setModel(self.preview)
+        self.check()
+
+    def check(self) -> None:
+        self.validation = None
+        self._update_buttons()
+        if not self.header:
+            return
+        store, header, rows, mapping = self.store, self.header, self.rows, self.column_map()
+
+        def run() -> Validation:
+            with store.session() as s:
+                staff = staff_ids_by_name(s)
+            return validate(header, rows, staff, today(store.clock), mapping)
+
+        self.summary.setText("Checking every row…")
+        self.worker.submit(run, self._checked, self._failed)
+
+    def _checked(self, validation: Validation) -> None:
+        self.validation = validation
+        self.problems.setStringList([str(p) for p in validation.problems])
+        good, bad = len(validation.rows), len(validation.problems)
+        if bad:
+            self.summary.setText(
+                f"{good} of {validation.data_lines} rows are ready; {bad} problem(s) listed "
+                "above. Correct the file, or choose to skip the rows with problems."
+            )
+        else:
+            self.summary.setText(f"All {good} rows are ready to import.")
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        v = self.validation
+        ready = v is not None and bool(v.rows) and (not v.problems or self.skip_invalid.isChecked())
+        self.import_button.setEnabled(ready)
+
+    # -- importing -------------------------------------------------------------------
+    def run_import(self) -> None:
+        path = Path(self.path.text().strip())
+        store, mapping, skip = self.store, self.column_map(), self.skip_invalid.isChecked()
+        self.import_button.setEnabled(False)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.summary.setText("Importing…")
+        self.worker.submit_with_progress(
+            lambda progress: import_caseload(
+                store, path, skip_invalid=skip, column_map=mapping, progress=progress
+            ),
+            self._imported,
+            self._failed,
+            self._progress,
+        )
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _imported(self, result: ImportResult) -> None:
+        self.progress.setValue(self.progress.maximum())
+        skipped = f", {len(result.skipped)} skipped" if result.skipped else ""
+        self.summary.setText(
+            f"Imported: {result.created} new, {result.updated} updated, "
+            f"{result.unchanged} unchanged{skipped}."
+        )
+        self.imported.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.progress.hide()
+        if isinstance(exc, ImportRefused):
+            self._checked(exc.validation)
+            self.summary.setText(f"Nothing was imported: {exc}")
+            return
+        self.summary.setText(str(exc))
+        self._update_buttons()

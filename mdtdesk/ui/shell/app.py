@@ -1,0 +1,78 @@
+"""Start the desktop app: the first-run wizard if there is no store, else unlock."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from mdtdesk.clock import Clock, SystemClock
+from mdtdesk.store import errors, lifecycle
+from mdtdesk.store.keyfile import KdfCost
+from mdtdesk.store.layout import StorePaths
+from mdtdesk.ui.access.first_run import FirstRunWizard
+from mdtdesk.ui.shell.main_window import MainWindow
+from mdtdesk.ui.widgets.worker import StoreWorker
+
+
+def build_window(
+    folder: Path,
+    clock: Clock,
+    worker: StoreWorker,
+    kdf_cost: KdfCost,
+    settings: QSettings,
+    user: str | None = None,
+) -> MainWindow | FirstRunWizard:
+    """The first window: the wizard when the folder has no store, else the locked window.
+
+    Raises StoreError when there is a store but its key file cannot be read.
+    """
+    paths = StorePaths(folder)
+    if not paths.db.exists() and not paths.keys.exists():
+        return FirstRunWizard(folder, clock, worker, kdf_cost)
+    kf = lifecycle.read_keyfile(paths)
+    return MainWindow(folder, kf.users(), clock, worker, kdf_cost, settings, user)
+
+
+def after_wizard(
+    wizard: FirstRunWizard,
+    clock: Clock,
+    worker: StoreWorker,
+    kdf_cost: KdfCost,
+    settings: QSettings,
+) -> MainWindow | None:
+    created = wizard.created
+    if created is None:
+        return None
+    store = created.store
+    kf = lifecycle.read_keyfile(store.paths)
+    window = MainWindow(store.paths.folder, kf.users(), clock, worker, kdf_cost, settings)
+    window.enter(store)
+    return window
+
+
+def run_app(folder: Path, user: str | None, kdf_cost: KdfCost) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("mdtdesk")
+    app.setOrganizationName("mdtdesk")
+    clock = SystemClock()
+    worker = StoreWorker()
+    settings = QSettings()
+    try:
+        first = build_window(folder, clock, worker, kdf_cost, settings, user)
+    except errors.StoreError as exc:
+        QMessageBox.critical(None, "mdtdesk", str(exc))
+        return 2
+    if isinstance(first, FirstRunWizard):
+        # Once the store exists the wizard's result does not matter: the store is open.
+        first.exec()
+        window = after_wizard(first, clock, worker, kdf_cost, settings)
+        if window is None:
+            return 1
+    else:
+        window = first
+    window.show()
+    return app.exec()

@@ -1,0 +1,386 @@
+"""The main window: the unlock panel while locked, the workspace while unlocked.
+
+Locking (Ctrl+L, or after the idle time set in preferences) keeps unsaved edits as
+drafts in the store, destroys the workspace with every model and form in it, closes
+the store and drops the key, then shows the unlock panel. Unlocking as the same user
+rebuilds the workspace where they were.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QStackedWidget,
+)
+
+from mdtdesk.clock import Clock
+from mdtdesk.patients import drafts
+from mdtdesk.store.keyfile import KdfCost
+from mdtdesk.store.opened import OpenStore
+from mdtdesk.ui.access.unlock_panel import UnlockPanel
+from mdtdesk.ui.record.patient_view import FORM
+from mdtdesk.ui.shell.preferences import Preferences, PreferencesDialog
+from mdtdesk.ui.shell.workspace import Workspace, WorkspaceState
+from mdtdesk.ui.widgets.worker import StoreWorker
+
+ACTIVITY = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+    }
+)
+SHOW_BUSY_AFTER_MS = 500
+
+
+class IdleWatch(QObject):
+    """Restarts a timer on every key press or mouse use anywhere in the app."""
+
+    def __init__(self, timer: QTimer) -> None:
+        super().__init__()
+        self.timer = timer
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in ACTIVITY and self.timer.isActive():
+            self.timer.start()
+        return False
+
+
+def _keep_and_close(store: OpenStore, unsaved: list[tuple[str, dict[str, str | bool]]]) -> None:
+    try:
+        for patient_id, content in unsaved:
+            drafts.keep_draft(store, patient_id, FORM, dict(content))
+    finally:
+        store.close()
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        folder: Path,
+        users: list[str],
+        clock: Clock,
+        worker: StoreWorker,
+        kdf_cost: KdfCost,
+        settings: QSettings,
+        preselect: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.folder = folder
+        self.clock = clock
+        self.worker = worker
+        self.settings = settings
+        self.prefs = Preferences.load(settings)
+        self.store: OpenStore | None = None
+        self.workspace: Workspace | None = None
+        self.last_state: WorkspaceState | None = None
+        self.practice_name = ""
+        self.setWindowTitle("mdtdesk")
+        self.resize(1280, 800)
+        self.setAcceptDrops(True)
+
+        self.stack = QStackedWidget()
+        self.unlock = UnlockPanel(folder, users, clock, worker, kdf_cost)
+        self.unlock.unlocked.connect(self.enter)
+        self.stack.addWidget(self.unlock)
+        self.setCentralWidget(self.stack)
+
+        self.practice_label = QLabel()
+        self.user_label = QLabel()
+        self.lock_label = QLabel()
+        self.sync_label = QLabel("Last sync: not set up yet")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(120)
+        self.busy.setAccessibleName("Working")
+        self.busy.hide()
+        for label, name in (
+            (self.practice_label, "Practice"),
+            (self.user_label, "User"),
+            (self.lock_label, "Lock state"),
+            (self.sync_label, "Last sync"),
+        ):
+            label.setAccessibleName(name)
+            self.statusBar().addWidget(label)
+        self.statusBar().addPermanentWidget(self.busy)
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(SHOW_BUSY_AFTER_MS)
+        self._busy_timer.timeout.connect(self.busy.show)
+        worker.busy_changed.connect(self._busy_changed)
+
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.timeout.connect(lambda: self.lock(idle=True))
+        self.set_idle_timeout_ms(self.prefs.idle_minutes * 60_000)
+        self._watch = IdleWatch(self.idle_timer)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._watch)
+
+        self._make_actions()
+        self._show_locked(preselect, locked=False)
+
+    # -- actions and menus -----------------------------------------------------------
+    def _make_actions(self) -> None:
+        def act(text: str, keys: QKeySequence.StandardKey | str, slot: object) -> QAction:
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(slot)
+            self.addAction(action)
+            return action
+
+        self.find_action = act("&Find in the caseload", QKeySequence.StandardKey.Find, self._find)
+        self.referral_action = act("&New referral…", "Ctrl+N", self._new_referral)
+        self.import_action = act("&Import caseload CSV…", "Ctrl+I", self._import)
+        self.close_record_action = act("&Close record", "Ctrl+W", self._close_record)
+        self.lock_action = act("&Lock", "Ctrl+L", self.lock)
+        self.prefs_action = act("&Preferences…", "Ctrl+,", self._preferences)
+        self.sync_action = act("Show &sync", "Ctrl+Shift+S", self._show_sync)
+        self.sync_export_action = act("E&xport sync file…", "Ctrl+E", self._sync_export)
+        self.sync_import_action = act("&Import sync files…", "Ctrl+Shift+I", self._sync_import)
+        self.meetings_action = act("Show &meetings", "Ctrl+Shift+M", self._show_meetings)
+        self.plan_action = act("&Plan a meeting…", "Ctrl+Shift+N", self._plan_meeting)
+        self.meeting_mode_action = act("&Open meeting mode", "Ctrl+Shift+O", self._meeting_mode)
+        self.worklist_action = act("Show my &actions", "Ctrl+Shift+T", self._show_worklist)
+        self.coordinators_action = act("Show &coordinators", "Ctrl+Shift+C", self._show_loads)
+        self.services_action = act("Referral &services…", "", self._edit_services)
+        self.contact_action = act("&Log a contact…", "Ctrl+Shift+L", self._log_contact)
+        self.care_plan_action = act("Edit care &plan…", "Ctrl+Shift+P", self._edit_care_plan)
+        self.quit_action = act("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.prefs_action)
+        file_menu.addAction(self.lock_action)
+        file_menu.addAction(self.quit_action)
+        patient_menu = self.menuBar().addMenu("&Patient")
+        patient_menu.addAction(self.find_action)
+        patient_menu.addAction(self.referral_action)
+        patient_menu.addAction(self.contact_action)
+        patient_menu.addAction(self.care_plan_action)
+        patient_menu.addAction(self.close_record_action)
+        meetings_menu = self.menuBar().addMenu("&Meetings")
+        meetings_menu.addAction(self.meetings_action)
+        meetings_menu.addAction(self.plan_action)
+        meetings_menu.addAction(self.meeting_mode_action)
+        actions_menu = self.menuBar().addMenu("&Actions")
+        actions_menu.addAction(self.worklist_action)
+        actions_menu.addAction(self.coordinators_action)
+        actions_menu.addAction(self.services_action)
+        sync_menu = self.menuBar().addMenu("&Sync")
+        sync_menu.addAction(self.sync_action)
+        sync_menu.addAction(self.sync_export_action)
+        sync_menu.addAction(self.sync_import_action)
+        self.unlocked_only = (
+            self.worklist_action,
+            self.coordinators_action,
+            self.services_action,
+            self.contact_action,
+            self.care_plan_action,
+            self.meetings_action,
+            self.plan_action,
+            self.meeting_mode_action,
+            self.sync_action,
+            self.sync_export_action,
+            self.sync_import_action,
+            self.find_action,
+            self.referral_action,
+            self.import_action,
+            self.close_record_action,
+            self.lock_action,
+        )
+
+    def _show_worklist(self) -> None:
+        if self.workspace is not None:
+            self.workspace.show_worklist()
+
+    def _show_loads(self) -> None:
+        if self.workspace is not None:
+            self.workspace.show_coordinators()
+
+    def _edit_services(self) -> None:
+        if self.workspace is not None:
+            self.workspace.edit_services()
+
+    def _log_contact(self) -> None:
+        if self.workspace is not None:
+            self.workspace.log_contact()
+
+    def _edit_care_plan(self) -> None:
+        if self.workspace is not None:
+            self.workspace.edit_care_plan()
+
+    def _find(self) -> None:
+        if self.workspace is not None:
+            self.workspace.show_caseload()
+
+    def _new_referral(self) -> None:
+        if self.workspace is not None:
+            self.workspace.new_referral()
+
+    def _import(self) -> None:
+        if self.workspace is not None:
+            self.workspace.import_csv()
+
+    def _close_record(self) -> None:
+        if self.workspace is not None:
+            self.workspace.close_current()
+
+    def _show_meetings(self) -> None:
+        if self.workspace is not None:
+            self.workspace.show_meetings()
+
+    def _plan_meeting(self) -> None:
+        if self.workspace is not None:
+            self.workspace.show_meetings()
+            self.workspace.meetings.plan()
+
+    def _meeting_mode(self) -> None:
+        if self.workspace is not None and self.workspace.meetings.builder.meeting_id:
+            self.workspace.open_meeting_mode(self.workspace.meetings.builder.meeting_id)
+
+    def _show_sync(self) -> None:
+        if self.workspace is not None:
+            self.workspace.show_sync()
+
+    def _sync_export(self) -> None:
+        if self.workspace is not None:
+            self.workspace.show_sync()
+            self.workspace.sync.export()
+
+    def _sync_import(self) -> None:
+        if self.workspace is not None:
+            self.workspace.show_sync()
+            self.workspace.sync.choose_imports()
+
+    # -- dropping sync files on the window -----------------------------------------------
+    def _dropped_sync_files(self, event: QDropEvent | QDragEnterEvent) -> list[Path]:
+        if self.workspace is None or not event.mimeData().hasUrls():
+            return []
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        return [p for p in paths if p.suffix == ".mdtsync"]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if self._dropped_sync_files(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = self._dropped_sync_files(event)
+        if paths and self.workspace is not None:
+            event.acceptProposedAction()
+            self.workspace.show_sync()
+            self.workspace.sync.import_files(paths)
+
+    def _preferences(self) -> None:
+        dialog = PreferencesDialog(self.prefs, self)
+        if dialog.exec() == PreferencesDialog.DialogCode.Accepted:
+            self.prefs = dialog.chosen()
+            self.prefs.save(self.settings)
+            self.set_idle_timeout_ms(self.prefs.idle_minutes * 60_000)
+
+    def set_idle_timeout_ms(self, ms: int) -> None:
+        self.idle_timer.setInterval(ms)
+        if self.idle_timer.isActive():
+            self.idle_timer.start()
+
+    def _busy_changed(self, busy: bool) -> None:
+        if busy:
+            self._busy_timer.start()
+        else:
+            self._busy_timer.stop()
+            self.busy.hide()
+
+    # -- unlocked ----------------------------------------------------------------------
+    def enter(self, store: OpenStore) -> None:
+        """Show the workspace for an unlocked store (from the unlock panel or the wizard)."""
+        self.store = store
+        practice = store.practice()
+        self.practice_name = f"{practice.name} ({practice.ods_code})"
+        self.setWindowTitle(f"mdtdesk — {practice.name}")
+        self.workspace = Workspace(store, self.worker)
+        self.workspace.sync.status_read.connect(self.sync_label.setText)
+        self.stack.addWidget(self.workspace)
+        self.stack.setCurrentWidget(self.workspace)
+        state = self.last_state
+        if state is not None and state.staff_id == store.actor.staff_id:
+            self.workspace.restore(state)
+        self.last_state = None
+        self.practice_label.setText(self.practice_name)
+        self.user_label.setText(f"User: {store.actor.name}")
+        self.lock_label.setText("Unlocked (Ctrl+L to lock)")
+        for action in self.unlocked_only:
+            action.setEnabled(True)
+        self.idle_timer.start()
+
+    @property
+    def locked(self) -> bool:
+        return self.store is None
+
+    def lock(self, idle: bool = False) -> None:
+        store, workspace = self.store, self.workspace
+        if store is None or workspace is None:
+            return
+        self.idle_timer.stop()
+        self.last_state = workspace.state()
+        unsaved = workspace.unsaved()
+        self.worker.forget_pending()
+        workspace.teardown()
+        self.stack.removeWidget(workspace)
+        workspace.setParent(None)
+        workspace.deleteLater()
+        self.workspace = None
+        self.store = None
+        self.worker.submit(lambda: _keep_and_close(store, unsaved), _ignore, self._lock_failed)
+        self._show_locked(store.actor.name, locked=True, idle=idle)
+
+    def _lock_failed(self, exc: BaseException) -> None:
+        QMessageBox.warning(self, "mdtdesk", f"Unsaved changes could not be kept as drafts: {exc}")
+
+    def _show_locked(self, user: str | None, locked: bool, idle: bool = False) -> None:
+        self.setWindowTitle("mdtdesk — locked" if locked else "mdtdesk")
+        self.stack.setCurrentWidget(self.unlock)
+        self.unlock.show_locked(user, self.practice_name, locked=idle)
+        self.user_label.setText("")
+        self.lock_label.setText("Locked")
+        for action in self.unlocked_only:
+            action.setEnabled(False)
+
+    # -- closing -----------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.workspace is not None and self.workspace.unsaved():
+            answer = QMessageBox.question(
+                self,
+                "Unsaved changes",
+                "Some records have unsaved changes. Keep them as drafts for next time?",
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                event.ignore()
+                return
+            if answer == QMessageBox.StandardButton.Discard:
+                for view in self.workspace.patient_views():
+                    view.discard()
+        self.lock()
+        self.worker.wait()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self._watch)
+        event.accept()
+
+
+def _ignore(_value: object) -> None:
+    return None

@@ -1,0 +1,262 @@
+"""What an unlocked user works in: the caseload, meetings, actions, coordinators and sync
+tabs, one tab per open record, and meeting mode's window when a meeting is running.
+
+Made on unlock and destroyed on lock, so nothing of a patient outlives the lock in a
+widget or a model; where the user was is kept as a WorkspaceState of ids and choices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtWidgets import QDialog, QTabBar, QTabWidget, QVBoxLayout, QWidget
+
+from mdtdesk.store.opened import OpenStore
+from mdtdesk.ui.actions.coordinators_view import CoordinatorsView
+from mdtdesk.ui.actions.services_dialog import ServicesDialog
+from mdtdesk.ui.actions.worklist_view import WorklistView
+from mdtdesk.ui.careplan.care_plan_dialogs import print_meeting_plans
+from mdtdesk.ui.caseload.caseload_view import CaseloadState, CaseloadView
+from mdtdesk.ui.caseload.import_dialog import ImportDialog
+from mdtdesk.ui.meetings.meeting_mode import MeetingMode
+from mdtdesk.ui.meetings.meetings_view import MeetingsView
+from mdtdesk.ui.record.patient_view import PatientView
+from mdtdesk.ui.record.referral_dialog import ReferralDialog
+from mdtdesk.ui.sync.sync_view import SyncView
+from mdtdesk.ui.widgets.worker import StoreWorker
+
+
+@dataclass(frozen=True)
+class WorkspaceState:
+    staff_id: str | None
+    caseload: CaseloadState = field(default_factory=CaseloadState)
+    patients: tuple[str, ...] = ()
+    current: int = 0
+    record_section: dict[str, int] = field(default_factory=dict)
+    meeting: str | None = None  # the meeting selected on the Meetings tab
+    meeting_mode: bool = False  # and whether meeting mode was open on it
+
+
+class Workspace(QWidget):
+    def __init__(self, store: OpenStore, worker: StoreWorker, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.worker = worker
+        self.closed = False
+        self.caseload = CaseloadView(store, worker)
+        self.caseload.open_patient.connect(self.open_patient)
+        self.caseload.loaded.connect(self._caseload_loaded)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setAccessibleName("Open records")
+        self.tabs.addTab(self.caseload, "Caseload")
+        self.tabs.tabBar().setTabButton(0, QTabBar.ButtonPosition.RightSide, None)
+        self.meetings = MeetingsView(
+            store, worker, lambda: self.caseload.staff, self.caseload.model.caseload_index, self
+        )
+        self.meetings.start_meeting.connect(self.open_meeting_mode)
+        builder = self.meetings.builder
+        builder.print_plans_asked.connect(
+            lambda meeting: print_meeting_plans(builder, store, worker, meeting, builder.fail)
+        )
+        self.tabs.addTab(self.meetings, "Meetings")
+        self.meeting_mode: MeetingMode | None = None
+        self.worklist = WorklistView(store, worker, lambda: self.caseload.staff, self)
+        self.worklist.open_patient.connect(self.open_patient)
+        self.tabs.addTab(self.worklist, "Actions")
+        self.coordinators = CoordinatorsView(store, worker, self)
+        self.coordinators.open_patient.connect(self.open_patient)
+        self.tabs.addTab(self.coordinators, "Coordinators")
+        # A file in or out may change records under the caseload list.
+        self.sync = SyncView(store, worker, self.caseload.reload)
+        self.tabs.addTab(self.sync, "Sync")
+        for fixed in range(self.tabs.count()):
+            self.tabs.tabBar().setTabButton(fixed, QTabBar.ButtonPosition.RightSide, None)
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+        self.caseload.reload()
+        self.meetings.reload()
+
+    # -- records -----------------------------------------------------------------
+    def patient_views(self) -> list[PatientView]:
+        views = (self.tabs.widget(i) for i in range(1, self.tabs.count()))
+        return [v for v in views if isinstance(v, PatientView)]
+
+    def open_patient(self, patient_id: str) -> PatientView | None:
+        if self.closed:
+            return None
+        for view in self.patient_views():
+            if view.patient_id == patient_id:
+                self.tabs.setCurrentWidget(view)
+                return view
+        view = PatientView(self.store, self.worker, self.caseload.staff, patient_id)
+        index = self.tabs.addTab(view, "Opening…")
+        view.title_changed.connect(lambda title, v=view: self._retitle(v, title))
+        view.saved.connect(lambda _pid: self.caseload.reload())
+        self.tabs.setCurrentIndex(index)
+        view.load()
+        return view
+
+    def show_meetings(self) -> None:
+        self.tabs.setCurrentWidget(self.meetings)
+        self.meetings.table.setFocus()
+
+    def open_meeting_mode(self, meeting_id: str) -> None:
+        if self.closed:
+            return
+        if self.meeting_mode is not None:
+            if self.meeting_mode.meeting_id == meeting_id:
+                self.meeting_mode.raise_()
+                self.meeting_mode.activateWindow()
+                return
+            self.meeting_mode.reject()
+        mode = MeetingMode(self.store, self.worker, self.caseload.staff, meeting_id, self)
+        mode.finished.connect(lambda _code, m=mode: self._meeting_mode_closed(m))
+        mode.finished_meeting.connect(lambda _m: self.meetings.reload())
+        self.meeting_mode = mode
+        mode.showFullScreen()
+        mode.start()
+
+    def _meeting_mode_closed(self, mode: MeetingMode) -> None:
+        if self.meeting_mode is mode:
+            self.meeting_mode = None
+        mode.deleteLater()
+        if not self.closed:
+            self.meetings.reload()
+            self.meetings.builder.reload()
+
+    def _tab_shown(self, index: int) -> None:
+        """The worklist and the loads are read when their tab is first shown, and again
+        each time (actions change in records, meetings and sync files)."""
+        shown = self.tabs.widget(index)
+        if shown is self.worklist and not self.closed:
+            self.worklist.reload()
+        elif shown is self.coordinators and not self.closed:
+            self.coordinators.reload()
+
+    def show_worklist(self) -> None:
+        self.tabs.setCurrentWidget(self.worklist)
+        self.worklist.table.setFocus()
+
+    def show_coordinators(self) -> None:
+        self.tabs.setCurrentWidget(self.coordinators)
+        self.coordinators.table.setFocus()
+
+    def edit_services(self) -> None:
+        dialog = ServicesDialog(self.store, self.worker, self)
+        dialog.setObjectName("services-dialog")
+        dialog.open()
+        dialog.reload()
+
+    def log_contact(self) -> None:
+        """Log a contact for the record on show (the Patient menu's item)."""
+        view = self.tabs.currentWidget()
+        if isinstance(view, PatientView) and view.record is not None:
+            view.tabs.setCurrentWidget(view.work.contacts_tab)
+            view.work.log_contact()
+
+    def edit_care_plan(self) -> None:
+        """Open the care plan editor for the record on show (the Patient menu's item)."""
+        view = self.tabs.currentWidget()
+        if isinstance(view, PatientView) and view.record is not None:
+            view.tabs.setCurrentWidget(view.plan_tab)
+            view.plan_tab.edit()
+
+    def show_sync(self) -> None:
+        self.tabs.setCurrentWidget(self.sync)
+
+    def _retitle(self, view: PatientView, title: str) -> None:
+        index = self.tabs.indexOf(view)
+        if index >= 0:
+            self.tabs.setTabText(index, title)
+
+    def close_tab(self, index: int) -> None:
+        view = self.tabs.widget(index)
+        if not isinstance(view, PatientView) or not view.confirm_leave():
+            return
+        self.tabs.removeTab(index)
+        view.clear()
+        view.deleteLater()
+
+    def close_current(self) -> None:
+        if self.tabs.currentIndex() > 0:
+            self.close_tab(self.tabs.currentIndex())
+
+    def show_caseload(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.caseload.search.setFocus()
+        self.caseload.search.selectAll()
+
+    # -- dialogs -----------------------------------------------------------------
+    def new_referral(self) -> None:
+        dialog = ReferralDialog(
+            self.store, self.worker, self.caseload.staff, self.caseload.model.caseload_index(), self
+        )
+        dialog.setObjectName("referral-dialog")
+        dialog.referred.connect(self._referred)
+        dialog.open_existing.connect(self.open_patient)
+        dialog.open()
+
+    def _referred(self, patient_id: str) -> None:
+        self.caseload.reload()
+        self.open_patient(patient_id)
+
+    def import_csv(self) -> None:
+        dialog = ImportDialog(self.store, self.worker, self)
+        dialog.setObjectName("import-dialog")
+        dialog.imported.connect(lambda _result: self.caseload.reload())
+        dialog.open()
+
+    # -- lock and unlock -----------------------------------------------------------
+    def unsaved(self) -> list[tuple[str, dict[str, str | bool]]]:
+        return [(v.patient_id, v.draft()) for v in self.patient_views() if v.has_unsaved()]
+
+    def state(self) -> WorkspaceState:
+        views = self.patient_views()
+        return WorkspaceState(
+            staff_id=self.store.actor.staff_id,
+            caseload=self.caseload.state(),
+            patients=tuple(v.patient_id for v in views),
+            current=self.tabs.currentIndex(),
+            record_section={v.patient_id: v.tabs.currentIndex() for v in views},
+            meeting=self.meetings.builder.meeting_id,
+            meeting_mode=self.meeting_mode is not None,
+        )
+
+    def restore(self, state: WorkspaceState) -> None:
+        self.caseload.restore(state.caseload)
+        for patient_id in state.patients:
+            view = self.open_patient(patient_id)
+            if view is not None:
+                view.tabs.setCurrentIndex(state.record_section.get(patient_id, 0))
+        self.tabs.setCurrentIndex(min(state.current, self.tabs.count() - 1))
+        if state.meeting is not None:
+            self.meetings.reload(select=state.meeting)
+            if state.meeting_mode:
+                self.open_meeting_mode(state.meeting)
+
+    def _caseload_loaded(self) -> None:
+        if self.tabs.currentIndex() == 0:
+            self.caseload.table.setFocus()
+
+    def teardown(self) -> None:
+        """Clear every model and form and close every dialog (the app is locking)."""
+        self.closed = True
+        for dialog in self.findChildren(QDialog):
+            dialog.reject()
+            dialog.deleteLater()
+        for view in self.patient_views():
+            view.clear()
+        # Meeting mode is one of the dialogs closed above; closing saves what was typed.
+        self.meeting_mode = None
+        self.caseload.clear()
+        self.meetings.clear()
+        self.worklist.clear()
+        self.coordinators.clear()
+        self.sync.clear()
+        while self.tabs.count() > 1:
+            self.tabs.removeTab(1)

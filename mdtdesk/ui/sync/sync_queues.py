@@ -1,0 +1,229 @@
+"""A hub's queues: conflicts side by side (keep one, or type the right value) and
+duplicate patients (choose the record to keep; the others redirect to it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mdtdesk.store.opened import OpenStore
+from mdtdesk.store.sync_tables import SyncConflict
+from mdtdesk.sync import conflicts, duplicates
+from mdtdesk.sync.duplicates import DuplicateView
+from mdtdesk.ui.widgets.look import list_table, problem_label
+from mdtdesk.ui.widgets.rows_model import RowsModel
+from mdtdesk.ui.widgets.worker import StoreWorker
+
+FIELD_NAMES = {
+    "named_coordinator_id": "Named coordinator",
+    "consent_status": "Consent",
+    "caseload_status": "Caseload status",
+    "efi_score": "eFI score",
+    "value": "Risk score",
+    "content": "Care plan content",
+    "status": "Status",
+    "owner_id": "Action owner",
+    "due_date": "Due date",
+    "referral_status": "Referral status",
+    "deleted": "Deleted",
+}
+
+
+def _when(clock: str) -> str:
+    if not clock:
+        return "unknown time"
+    ms = int(clock.split(".", 1)[0])
+    return datetime.fromtimestamp(ms / 1000, UTC).astimezone().strftime("%d %b %Y %H:%M")
+
+
+class ConflictQueue(QWidget):
+    def __init__(self, store: OpenStore, worker: StoreWorker, changed: Callable[[], None]) -> None:
+        super().__init__()
+        self.store, self.worker, self.changed = store, worker, changed
+        self.labels: dict[str, conflicts.Labels] = {}
+        self.model: RowsModel[SyncConflict] = RowsModel(
+            [
+                ("Record", lambda c: self._label(c).record),
+                ("Field", lambda c: FIELD_NAMES.get(c.field, c.field)),
+                ("Applied", lambda c: self._label(c).kept),
+                ("Set aside", lambda c: self._label(c).other),
+                ("Opened", lambda c: c.opened_at.astimezone().strftime("%d %b %Y %H:%M")),
+            ]
+        )
+        self.table = list_table(self.model, "Open conflicts")
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show())
+        self.sides: list[tuple[QLabel, QLabel, QPushButton]] = []
+        panel = QHBoxLayout()
+        for title, choice in (("Applied now", "kept"), ("Set aside", "other")):
+            box = QGroupBox(title)
+            grid = QGridLayout(box)
+            value, who = QLabel(), QLabel()
+            value.setAccessibleName(f"{title} value")
+            value.setStyleSheet("font-size: 15px; font-weight: 600;")
+            who.setWordWrap(True)
+            button = QPushButton("Keep this" if choice == "kept" else "Use this instead")
+            button.clicked.connect(lambda _=False, c=choice: self._resolve(c))
+            grid.addWidget(value, 0, 0)
+            grid.addWidget(who, 1, 0)
+            grid.addWidget(button, 2, 0)
+            panel.addWidget(box)
+            self.sides.append((value, who, button))
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("or type the right value")
+        self.edit.setAccessibleName("Value to keep")
+        self.edit_button = QPushButton("Keep &typed value")
+        self.edit_button.clicked.connect(lambda: self._resolve("edit"))
+        typed = QHBoxLayout()
+        typed.addWidget(self.edit, 1)
+        typed.addWidget(self.edit_button)
+        self.problem = problem_label("Conflict problem")
+        self.empty = QLabel("No open conflicts.")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        layout.addLayout(panel)
+        layout.addLayout(typed)
+        layout.addWidget(self.problem)
+        self._show()
+
+    def clear(self) -> None:
+        """Forget the patients and values shown (the app is locking)."""
+        self.labels = {}
+        self.model.clear()
+        self.edit.clear()
+        self._show()
+
+    def _label(self, item: SyncConflict) -> conflicts.Labels:
+        return self.labels.get(item.id) or conflicts.Labels(item.record_id, "", "")
+
+    def reload(self) -> None:
+        store = self.store
+
+        def read() -> tuple[list[SyncConflict], dict[str, conflicts.Labels]]:
+            items = conflicts.open_conflicts(store)
+            return items, conflicts.labels(store, items)
+
+        self.worker.submit(read, self._loaded, self._failed)
+
+    def _loaded(self, value: tuple[list[SyncConflict], dict[str, conflicts.Labels]]) -> None:
+        items, self.labels = value
+        self.model.set_rows(items)
+        if items:
+            self.table.selectRow(0)
+        self._show()
+
+    def current(self) -> SyncConflict | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def _show(self) -> None:
+        item = self.current()
+        self.empty.setVisible(item is None)
+        for value, who, button in self.sides:
+            button.setEnabled(item is not None)
+            if item is None:
+                value.setText("")
+                who.setText("")
+        self.edit_button.setEnabled(item is not None)
+        if item is None:
+            return
+        label = self._label(item)
+        sides = (
+            (label.kept, item.kept_by, item.kept_from, item.kept_clock),
+            (label.other, item.other_by, item.other_from, item.other_clock),
+        )
+        for (value, who, _), (text, by, origin, clock) in zip(self.sides, sides, strict=True):
+            value.setText(text)
+            who.setText(f"By {by}, {_when(clock)}, at {origin}")
+
+    def _resolve(self, choice: str) -> None:
+        item = self.current()
+        if item is None:
+            return
+        store, typed = self.store, self.edit.text()
+
+        def done(_value: object) -> None:
+            self.edit.clear()
+            self.problem.setText("")
+            self.changed()
+
+        self.worker.submit(
+            lambda: conflicts.resolve(store, item.id, choice, typed if choice == "edit" else None),
+            done,
+            self._failed,
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.problem.setText(str(exc))
+
+
+class DuplicateQueue(QWidget):
+    def __init__(self, store: OpenStore, worker: StoreWorker, changed: Callable[[], None]) -> None:
+        super().__init__()
+        self.store, self.worker, self.changed = store, worker, changed
+        self.items: list[DuplicateView] = []
+        self.model: RowsModel[tuple[DuplicateView, int]] = RowsModel(
+            [
+                ("NHS number", lambda r: r[0].nhs_number),
+                (
+                    "Name",
+                    lambda r: (
+                        f"{r[0].patients[r[1]].family_name.upper()}, "
+                        f"{r[0].patients[r[1]].given_name}"
+                    ),
+                ),
+                ("Born", lambda r: r[0].patients[r[1]].date_of_birth.strftime("%d %b %Y")),
+                ("From", lambda r: r[0].patients[r[1]].home or "this hub"),
+                ("Record id", lambda r: r[0].patients[r[1]].id),
+            ]
+        )
+        self.table = list_table(self.model, "Duplicate patients")
+        self.keep = QPushButton("&Keep the selected record; merge the others into it")
+        self.keep.clicked.connect(self._merge)
+        self.problem = problem_label("Duplicate problem")
+        self.note = QLabel(
+            "Each row is one record; records with the same NHS number are one duplicate. "
+            "Merging leaves a redirect, so references from any practice still resolve."
+        )
+        self.note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.keep)
+        layout.addWidget(self.problem)
+
+    def reload(self) -> None:
+        store = self.store
+        self.worker.submit(lambda: duplicates.open_duplicates(store), self._loaded, self._failed)
+
+    def _loaded(self, items: list[DuplicateView]) -> None:
+        self.model.set_rows([(d, i) for d in items for i in range(len(d.patients))])
+        self.keep.setEnabled(bool(items))
+
+    def _merge(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            self.problem.setText("Select the record to keep first.")
+            return
+        item, n = self.model.row_at(index.row())
+        store, keep = self.store, item.patients[n].id
+
+        def done(_value: object) -> None:
+            self.problem.setText("")
+            self.changed()
+
+        self.worker.submit(lambda: duplicates.merge(store, item.id, keep), done, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.problem.setText(str(exc))
