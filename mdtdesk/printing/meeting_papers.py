@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from mdtdesk.clock import long_day, short_day
+from mdtdesk.meetings.agenda import AgendaRow
 from mdtdesk.meetings.minutes import Case, MeetingRecord, meeting_record
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.printing.document import (
@@ -137,6 +138,16 @@ def _actions_table(case: Case) -> Flowable:
     )
 
 
+def _presenter(row: AgendaRow, here: set[str]) -> str:
+    """Who presented, as the minutes may say it: a presenter planned on the agenda who
+    was not at the meeting did not present (the minutes once said both)."""
+    if not row.presenter:
+        return "not recorded"
+    if row.presenter_id not in here:
+        return f"not recorded ({row.presenter}, planned to present, was not present)"
+    return row.presenter
+
+
 def minutes_pdf(record: MeetingRecord, printed: datetime, printed_by: str) -> bytes:
     story = _heading(record, "Minutes")
     state = MEETING_STATE.get(record.meeting.state, record.meeting.state)
@@ -145,6 +156,7 @@ def minutes_pdf(record: MeetingRecord, printed: datetime, printed_by: str) -> by
     story += _attendance(record)
     story.append(para("Cases discussed", "h2"))
     undiscussed = []
+    here = {a.staff_id for a in record.present if a.staff_id}
     for n, case in enumerate(record.cases, start=1):
         if case.row.outcome in (None, "pending", "not_discussed"):
             undiscussed.append(case)
@@ -153,7 +165,7 @@ def minutes_pdf(record: MeetingRecord, printed: datetime, printed_by: str) -> by
             para(f"{n}. {case.row.name} — NHS {format_nhs(case.row.nhs_number)}", "h3"),
             rich(
                 f"<b>Reason:</b> {escape(case.row.reason)}<br/>"
-                f"<b>Presented by:</b> {escape(case.row.presenter or 'not recorded')}"
+                f"<b>Presented by:</b> {escape(_presenter(case.row, here))}"
                 f" &nbsp; <b>Outcome:</b> {escape(case.outcome)}"
             ),
         ]

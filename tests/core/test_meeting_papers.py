@@ -149,3 +149,22 @@ def test_a_long_agenda_runs_to_more_pages_with_the_header_repeated(
     assert all(f"Page {n} of {pages}" in words for n in range(1, pages + 1))
     assert words.count("Reason for discussion") == pages
     assert "PERSON39, Test" in words
+
+
+def test_minutes_never_say_an_absent_presenter_presented(
+    store: OpenStore, meeting: dict[str, str], tmp_path: Path
+) -> None:
+    mid = meeting["mid"]
+    running.begin(store, mid)
+    for a in attendance.attendees(store, mid):
+        attendance.mark(store, a.id, a.name != "Ruth Fairweather")
+    running.record(store, meeting["ash"], outcome="continue")
+    running.record(store, meeting["birch"], outcome="continue")
+    running.finish(store, mid)
+    words = " ".join(
+        text(meeting_papers.save_paper(store, mid, "minutes", tmp_path / "m.pdf")).split()
+    )
+    assert "Not present: Ruth Fairweather" in words
+    assert "Presented by: Ruth Fairweather" not in words
+    assert "Ruth Fairweather, planned to present, was not present" in words
+    assert "Presented by: Alex Carter" in words

@@ -25,6 +25,7 @@ from mdtdesk.store import errors, lifecycle
 from mdtdesk.store.keyfile import KdfCost
 from mdtdesk.ui.access.recovery_sheet import print_sheet
 from mdtdesk.ui.access.strength_meter import NewPassphrase
+from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.look import problem_label
 from mdtdesk.ui.widgets.worker import StoreWorker
 
@@ -206,7 +207,8 @@ class FirstRunWizard(QWizard):
         ods, practice = str(self.field("ods")), str(self.field("practice"))
         user = str(self.field("user"))
         profession = self.user_page.profession.currentText().strip() or "Not given"
-        self.worker.submit(
+        self.worker.op(
+            Change.NOTHING,
             lambda: lifecycle.create_store(
                 folder,
                 ods_code=ods,

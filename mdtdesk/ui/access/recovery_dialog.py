@@ -22,6 +22,7 @@ from mdtdesk.store import access
 from mdtdesk.store.errors import StoreError
 from mdtdesk.store.keyfile import KdfCost
 from mdtdesk.ui.access.strength_meter import NewPassphrase
+from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.worker import StoreWorker
 
 
@@ -84,7 +85,8 @@ class RecoveryDialog(QDialog):
         self.buttons.setEnabled(False)
         self.busy.show()
         self.message.setText("Checking the recovery key…")
-        self.worker.submit(
+        self.worker.op(
+            Change.NOTHING,
             lambda: access.recover(
                 folder,
                 recovery_key=key,

@@ -140,7 +140,7 @@ class UnlockPanel(QWidget):
         self._set_busy(True)
         self.message.setText("Unlocking…")
         folder, clock = self.folder, self.clock
-        self.worker.submit(
+        self.worker.query(
             lambda: lifecycle.open_store(folder, user=user, passphrase=secret, clock=clock),
             self._unlocked,
             self._failed,

@@ -23,6 +23,7 @@ from mdtdesk.clock import today
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.vocab import ACTION_STATUS, PRIORITY, REFERRAL_STATUS
+from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.forms import choice_combo, date_edit, pydate, qdate
 from mdtdesk.ui.widgets.look import list_table, problem_label
 from mdtdesk.ui.widgets.rows_model import RowsModel
@@ -116,7 +117,7 @@ class ActionDialog(QDialog):
 
     def load(self) -> None:
         store, aid = self.store, self.action_id
-        self.worker.submit(lambda: detail(store, aid), self._shown, self._failed)
+        self.worker.query(lambda: detail(store, aid), self._shown, self._failed)
 
     def _shown(self, found: ActionDetail) -> None:
         i = self.item = found.item
@@ -161,7 +162,7 @@ class ActionDialog(QDialog):
             self.changed.emit(changed)
             self.accept()
 
-        self.worker.submit(lambda: update(store, aid, wanted), done, self._failed)
+        self.worker.op(Change.ACTIONS, lambda: update(store, aid, wanted), done, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.problem.setText(str(exc))

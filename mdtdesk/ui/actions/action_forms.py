@@ -31,6 +31,7 @@ from mdtdesk.clock import today
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import StaffChoice
 from mdtdesk.store.vocab import CONTACT_KIND, PRIORITY
+from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.forms import choice_combo, date_edit, pydate, qdate, staff_combo
 from mdtdesk.ui.widgets.look import problem_label
 from mdtdesk.ui.widgets.worker import StoreWorker
@@ -115,7 +116,7 @@ class NewActionDialog(QDialog):
             self.made.emit(action_id)
             self.accept()
 
-        self.worker.submit(lambda: create(store, new), done, self._failed)
+        self.worker.op(Change.ACTIONS, lambda: create(store, new), done, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.problem.setText(str(exc))
@@ -213,7 +214,7 @@ class ContactDialog(QDialog):
             self.logged.emit(logged)
             self.accept()
 
-        self.worker.submit(lambda: log_contact(store, new), done, self._failed)
+        self.worker.op(Change.ACTIONS, lambda: log_contact(store, new), done, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
         self.problem.setText(str(exc))

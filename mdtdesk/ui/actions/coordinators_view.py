@@ -94,7 +94,7 @@ class CoordinatorsView(QWidget):
 
     def reload(self) -> None:
         store = self.store
-        self.worker.submit(lambda: loads(store), self._loaded, self._failed)
+        self.worker.query(lambda: loads(store), self._loaded, self._failed)
 
     def _loaded(self, found: Loads) -> None:
         chosen = self._current()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from mdtdesk.actions import referrals
 from mdtdesk.actions.referrals import ServiceRow
 from mdtdesk.store.opened import OpenStore
+from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.look import list_table, problem_label
 from mdtdesk.ui.widgets.rows_model import RowsModel
 from mdtdesk.ui.widgets.worker import StoreWorker
@@ -68,7 +69,7 @@ class ServicesDialog(QDialog):
             if rows:
                 self.table.selectRow(ids.index(select) if select in ids else 0)
 
-        self.worker.submit(lambda: referrals.services(store, retired=True), shown, self._failed)
+        self.worker.query(lambda: referrals.services(store, retired=True), shown, self._failed)
 
     def _current(self) -> ServiceRow | None:
         picked = self.table.selectionModel().selectedRows()
@@ -76,7 +77,8 @@ class ServicesDialog(QDialog):
 
     def _do(self, work: Callable[[], object], select: str | None) -> None:
         self.problem.setText("")
-        self.worker.submit(
+        self.worker.op(
+            Change.SERVICES,
             work,
             lambda result: self.reload(result if isinstance(result, str) else select),
             self._failed,

@@ -37,6 +37,7 @@ from mdtdesk.store.staff import StaffChoice
 from mdtdesk.store.vocab import ACTION_STATUS, PRIORITY
 from mdtdesk.ui.actions.action_dialog import ActionDialog
 from mdtdesk.ui.actions.worklist_dialogs import ReassignDialog, VisitsDialog
+from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.look import list_table, problem_label, warning_colour
 from mdtdesk.ui.widgets.pdf_preview import PdfPreview
 from mdtdesk.ui.widgets.rows_model import Index, RowsModel
@@ -225,7 +226,7 @@ class WorklistView(QWidget):
                 listed = worklist(store, replace(wanted, owner_id=None))
             return listed, referrals.services(store, retired=True)
 
-        self.worker.submit(load, lambda r: self._loaded(r, first), self._failed)
+        self.worker.query(load, lambda r: self._loaded(r, first), self._failed)
 
     def _loaded(self, result: tuple[Worklist, list[ServiceRow]], first: bool) -> None:
         listed, services = result
@@ -299,7 +300,7 @@ class WorklistView(QWidget):
             self.message.setText(f"{said}{skipped} Ctrl+Z undoes it.")
             self.reload()
 
-        self.worker.submit(work, done, self._failed)
+        self.worker.op(Change.ACTIONS, work, done, self._failed)
 
     def set_status(self, status: str) -> None:
         items = self.chosen()
@@ -329,7 +330,7 @@ class WorklistView(QWidget):
             self.message.setText("Undone.")
             self.reload()
 
-        self.worker.submit(lambda: tracking.undo(store, last), done, self._failed)
+        self.worker.op(Change.ACTIONS, lambda: tracking.undo(store, last), done, self._failed)
 
     def reassign(self) -> None:
         items = self.chosen()
@@ -381,7 +382,7 @@ class WorklistView(QWidget):
         def chosen() -> None:
             owner_id, day, store = dialog.owner.currentData(), dialog.chosen_day(), self.store
             only = people if dialog.only_chosen.isChecked() else None
-            self.worker.submit(
+            self.worker.query(
                 lambda: visits_pdf(store, owner_id, day, only),
                 lambda made: self._preview(owner_id, made),
                 self._failed,
@@ -394,7 +395,8 @@ class WorklistView(QWidget):
         store = self.store
 
         def printed(how: str) -> None:
-            self.worker.submit(
+            self.worker.op(
+                Change.NOTHING,
                 lambda: log_visits_printed(store, owner_id, how, made.count),
                 lambda _r: None,
                 self._failed,

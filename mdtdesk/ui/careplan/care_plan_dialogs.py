@@ -30,6 +30,7 @@ from mdtdesk.printing import care_plans
 from mdtdesk.printing.care_plans import CarePlanPaper
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.vocab import AGREED_HOW
+from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.forms import choice_combo, date_edit, pydate
 from mdtdesk.ui.widgets.look import changed_colour, problem_label
 from mdtdesk.ui.widgets.pdf_preview import PdfPreview
@@ -199,8 +200,11 @@ def print_plans(
 
         def show(made: CarePlanPaper) -> None:
             def printed(how: str) -> None:
-                worker.submit(
-                    lambda: care_plans.log_printed(store, made, copy, how), lambda _r: None, fail
+                worker.op(
+                    Change.NOTHING,
+                    lambda: care_plans.log_printed(store, made, copy, how),
+                    lambda _r: None,
+                    fail,
                 )
 
             preview = PdfPreview(made.file_name.removesuffix(".pdf"), made.file_name, made.pdf,
@@ -210,7 +214,7 @@ def print_plans(
                 preview.problem.setText("No care plan yet for: " + "; ".join(made.missing))
             preview.open()
 
-        worker.submit(lambda: make(copy, large), show, fail)
+        worker.query(lambda: make(copy, large), show, fail)
 
     chooser.accepted.connect(chosen)
     chooser.open()

@@ -39,6 +39,7 @@ from mdtdesk.careplan.versions import PlanVersion
 from mdtdesk.store.ids import new_id
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.vocab import GOAL_PROGRESS, SUPPORT_ROLE
+from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.forms import choice_combo, date_edit, pydate
 from mdtdesk.ui.widgets.look import problem_label
 from mdtdesk.ui.widgets.worker import StoreWorker
@@ -382,9 +383,9 @@ class CarePlanEditor(QDialog):
         except PlanInvalid as exc:
             self.show_problems(exc.problems)
             return
-        self._submit(content, close)
+        self._query(content, close)
 
-    def _submit(self, content: PlanContent, close: bool) -> None:
+    def _query(self, content: PlanContent, close: bool) -> None:
         store, plan_id, seen = self.store, self.draft.id, self.draft.updated_at
         review = optional_pydate(self.review_date)
 
@@ -399,8 +400,11 @@ class CarePlanEditor(QDialog):
                 self.accept()
 
         self.dirty = False
-        self.worker.submit(
-            lambda: versions.save_draft(store, plan_id, content, review, seen), done, self._failed
+        self.worker.op(
+            Change.CARE_PLANS,
+            lambda: versions.save_draft(store, plan_id, content, review, seen),
+            done,
+            self._failed,
         )
 
     def _failed(self, exc: BaseException) -> None:
@@ -422,6 +426,6 @@ class CarePlanEditor(QDialog):
                 goals=tuple(g for g in content.goals if g.text),
                 support=tuple(p for p in content.support if p.name),
             )
-            self._submit(kept, close=False)
+            self._query(kept, close=False)
             self.saved_on_close = True
         super().reject()

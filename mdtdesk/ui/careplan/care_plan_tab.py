@@ -32,6 +32,7 @@ from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.vocab import PLAN_STATUS
 from mdtdesk.ui.careplan.care_plan_dialogs import AgreeDialog, CompareDialog, print_plans
 from mdtdesk.ui.careplan.care_plan_editor import CarePlanEditor
+from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.look import day_text, list_table
 from mdtdesk.ui.widgets.rows_model import RowsModel
 from mdtdesk.ui.widgets.worker import StoreWorker
@@ -124,7 +125,7 @@ class CarePlanTab(QWidget):
 
     def _reload(self) -> None:
         store, pid = self.store, self.patient_id
-        self.worker.submit(
+        self.worker.query(
             lambda: versions.versions(store, pid), self._show, lambda e: self.failed.emit(str(e))
         )
 
@@ -177,7 +178,12 @@ class CarePlanTab(QWidget):
             open_now.activateWindow()
             return
         store, pid = self.store, self.patient_id
-        self.worker.submit(lambda: versions.start_draft(store, pid), self._open_editor, self._fail)
+        self.worker.op(
+            Change.CARE_PLANS,
+            lambda: versions.start_draft(store, pid),
+            self._open_editor,
+            self._fail,
+        )
 
     def _open_editor(self, draft: PlanVersion) -> None:
         editor = CarePlanEditor(
@@ -207,7 +213,8 @@ class CarePlanTab(QWidget):
                 dialog.accept()
                 self.changed.emit()
 
-            self.worker.submit(
+            self.worker.op(
+                Change.CARE_PLANS,
                 lambda: versions.agree(store, draft.id, day, how, review),
                 done,
                 lambda exc: dialog.problem.setText(str(exc)),
@@ -245,7 +252,8 @@ class CarePlanTab(QWidget):
 
     def export_to(self, path: Path) -> None:
         store, pid = self.store, self.patient_id
-        self.worker.submit(
+        self.worker.op(
+            Change.NOTHING,
             lambda: fhir.export(store, pid, path),
             lambda _b: self.failed.emit(f"Exported the care plan to {path} (FHIR R4)."),
             self._fail,
@@ -266,7 +274,8 @@ class CarePlanTab(QWidget):
 
     def discard_now(self, plan_id: str) -> None:
         store = self.store
-        self.worker.submit(
+        self.worker.op(
+            Change.CARE_PLANS,
             lambda: versions.discard_draft(store, plan_id),
             lambda _r: self.changed.emit(),
             self._fail,

@@ -130,7 +130,7 @@ class CaseloadView(QWidget):
     # -- loading ---------------------------------------------------------------
     def reload(self) -> None:
         store = self.store
-        self.worker.submit(lambda: _load(store), self._loaded, self._failed)
+        self.worker.query(lambda: _load(store), self._loaded, self._failed)
 
     def _loaded(self, loaded: Loaded) -> None:
         pending, self._pending = self._pending, None

@@ -36,6 +36,7 @@ from mdtdesk.caseload.csv_import import (
 from mdtdesk.clock import today
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import staff_ids_by_name
+from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.rows_model import RowsModel
 from mdtdesk.ui.widgets.worker import StoreWorker
 
@@ -134,7 +135,7 @@ class ImportDialog(QDialog):
     def read_file(self) -> None:
         path = Path(self.path.text().strip())
         self.summary.setText("Reading the file…")
-        self.worker.submit(lambda: read_rows(path), self._read, self._failed)
+        self.worker.query(lambda: read_rows(path), self._read, self._failed)
 
     def _read(self, result: tuple[list[str], list[Cells]]) -> None:
         self.header, self.rows = result
@@ -180,7 +181,7 @@ class ImportDialog(QDialog):
             return validate(header, rows, staff, today(store.clock), mapping)
 
         self.summary.setText("Checking every row…")
-        self.worker.submit(run, self._checked, self._failed)
+        self.worker.query(run, self._checked, self._failed)
 
     def _checked(self, validation: Validation) -> None:
         self.validation = validation
@@ -208,7 +209,8 @@ class ImportDialog(QDialog):
         self.progress.setRange(0, 0)
         self.progress.show()
         self.summary.setText("Importing…")
-        self.worker.submit_with_progress(
+        self.worker.op_with_progress(
+            Change.RECORDS,
             lambda progress: import_caseload(
                 store, path, skip_invalid=skip, column_map=mapping, progress=progress
             ),

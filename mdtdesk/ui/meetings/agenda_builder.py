@@ -40,6 +40,7 @@ from mdtdesk.ui.meetings.meeting_dialogs import (
     ask_reason,
 )
 from mdtdesk.ui.meetings.meeting_papers_view import open_paper, open_summaries
+from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.look import list_table, problem_label, warning_colour
 from mdtdesk.ui.widgets.rows_model import RowsModel
 from mdtdesk.ui.widgets.worker import StoreWorker
@@ -252,7 +253,7 @@ class AgendaBuilder(QWidget):
         if wanted is None:
             return
         store = self.store
-        self.worker.submit(
+        self.worker.query(
             lambda: load(store, wanted), lambda r: self._fill(r, select), self._load_failed
         )
 
@@ -375,7 +376,9 @@ class AgendaBuilder(QWidget):
         if not go:
             self.reload()
             return
-        self.worker.submit(lambda: fn(reason), lambda _r: self._changed(select), self.fail)
+        self.worker.op(
+            Change.MEETINGS, lambda: fn(reason), lambda _r: self._changed(select), self.fail
+        )
 
     def _changed(self, select: str | None) -> None:
         self.reload(select=select)
@@ -442,8 +445,11 @@ class AgendaBuilder(QWidget):
         store = self.store
         if self.loaded and self.loaded.meeting.state == "finished":
             return
-        self.worker.submit(
-            lambda: agenda.group_by_gp(store, meeting), lambda _r: self._changed(None), self.fail
+        self.worker.op(
+            Change.MEETINGS,
+            lambda: agenda.group_by_gp(store, meeting),
+            lambda _r: self._changed(None),
+            self.fail,
         )
 
     def remove(self) -> None:
@@ -520,8 +526,11 @@ class AgendaBuilder(QWidget):
         if meeting is None:
             return
         store = self.store
-        self.worker.submit(
-            lambda: schedule.circulate(store, meeting), lambda _r: self._changed(None), self.fail
+        self.worker.op(
+            Change.MEETINGS,
+            lambda: schedule.circulate(store, meeting),
+            lambda _r: self._changed(None),
+            self.fail,
         )
 
     def _start(self) -> None:
@@ -546,7 +555,7 @@ class AgendaBuilder(QWidget):
     def settings(self) -> None:
         store = self.store
 
-        self.worker.submit(
+        self.worker.query(
             lambda: (rules.settings(store), attendance.required(store)),
             self._show_settings,
             self.fail,
@@ -564,7 +573,7 @@ class AgendaBuilder(QWidget):
                 rules.save_settings(store, chosen)
                 attendance.set_quorum(store, quorum)
 
-            self.worker.submit(write, lambda _r: self.reload(), self.fail)
+            self.worker.op(Change.MEETINGS, write, lambda _r: self.reload(), self.fail)
 
         dialog.accepted.connect(save)
         dialog.open()

@@ -51,12 +51,13 @@ from mdtdesk.meetings.schedule import MeetingRow
 from mdtdesk.meetings.summary import CaseSummary, case_summary
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.store.opened import OpenStore
-from mdtdesk.store.staff import StaffChoice
+from mdtdesk.store.staff import StaffChoice, staff_choices
 from mdtdesk.store.vocab import DISCIPLINES, OUTCOME
 from mdtdesk.ui.meetings.agenda_builder import describe
 from mdtdesk.ui.meetings.meeting_dialogs import ask_reason
 from mdtdesk.ui.meetings.meeting_papers_view import open_paper, open_summaries
-from mdtdesk.ui.widgets.forms import staff_combo
+from mdtdesk.ui.widgets.changes import Change
+from mdtdesk.ui.widgets.forms import select_data, staff_combo
 from mdtdesk.ui.widgets.look import problem_label, warning_colour
 from mdtdesk.ui.widgets.worker import StoreWorker
 
@@ -70,6 +71,7 @@ class Loaded:
     rows: list[AgendaRow]
     attendees: list[Attendee]
     quoracy: Quoracy
+    staff: list[StaffChoice]  # read with the meeting, so the owner list is never empty
 
 
 def load(store: OpenStore, meeting_id: str, start: bool = False) -> Loaded:
@@ -79,7 +81,9 @@ def load(store: OpenStore, meeting_id: str, start: bool = False) -> Loaded:
         running.begin(store, meeting_id)
         meeting = schedule.meeting_row(store, meeting_id)
     people, check = attendance.roll_call(store, meeting_id)
-    return Loaded(meeting, agenda.agenda(store, meeting_id), people, check)
+    with store.session() as s:
+        staff = staff_choices(s)
+    return Loaded(meeting, agenda.agenda(store, meeting_id), people, check, staff)
 
 
 def _mmss(seconds: int) -> str:
@@ -325,11 +329,13 @@ class MeetingMode(QDialog):
     def start(self) -> None:
         """Open the meeting: start it if it has not started, resume it if it has."""
         store, meeting = self.store, self.meeting_id
-        self.worker.submit(lambda: load(store, meeting, start=True), self._loaded, self.fail)
+        self.worker.op(
+            Change.MEETINGS, lambda: load(store, meeting, start=True), self._loaded, self.fail
+        )
 
     def _reload(self) -> None:
         store, meeting = self.store, self.meeting_id
-        self.worker.submit(lambda: load(store, meeting), self._loaded, self.fail)
+        self.worker.query(lambda: load(store, meeting), self._loaded, self.fail)
 
     @property
     def read_only(self) -> bool:
@@ -341,6 +347,14 @@ class MeetingMode(QDialog):
         first = self.loaded is None
         self.loaded = loaded
         m = loaded.meeting
+        if loaded.staff != self.staff:
+            self.staff = loaded.staff
+            self._fill_owners()
+        if m.state == "finished" and not self.reason:
+            # The meeting is over: the case clock stops where it stands.
+            if self.clock.isValid():
+                self.base_seconds = self.seconds()
+            self.clock.invalidate()
         self.title.setText("MDT meeting" + (" — finished" if m.state == "finished" else ""))
         self.where.setText(describe(m))
         self._fill_quoracy(loaded.quoracy)
@@ -365,6 +379,14 @@ class MeetingMode(QDialog):
             self.go(undecided[0] if undecided and has_people else -1, save=False)
         else:
             self._show_current(refresh_summary=False)
+
+    def _fill_owners(self) -> None:
+        chosen = self.action_owner.currentData()
+        self.action_owner.clear()
+        self.action_owner.addItem("Choose an owner", None)
+        for member in self.staff:
+            self.action_owner.addItem(f"{member.name} ({member.profession})", member.id)
+        select_data(self.action_owner, chosen)
 
     def _fill_quoracy(self, check: Quoracy) -> None:
         self.quoracy.setText(check.describe())
@@ -443,7 +465,14 @@ class MeetingMode(QDialog):
         self.pages.setCurrentIndex(1)
         if refresh_summary:
             self.base_seconds = row.seconds_spent
-            self.clock.start()
+            if self.read_only:
+                self.clock.invalidate()
+            else:
+                self.clock.start()
+            # A new case starts a new action: nothing typed or chosen for the last
+            # person is carried over to this one.
+            self.action_text.clear()
+            self.action_owner.setCurrentIndex(0)
             self.summary.setText("Loading…")
             self._load_summary(row.patient_id)
         self.reason_label.setText(
@@ -472,7 +501,7 @@ class MeetingMode(QDialog):
         def arrived(summary: CaseSummary) -> None:
             self._summary_arrived(patient_id, summary)
 
-        self.worker.submit(lambda: case_summary(store, patient_id, meeting), arrived, self.fail)
+        self.worker.query(lambda: case_summary(store, patient_id, meeting), arrived, self.fail)
 
     def _summary_arrived(self, patient_id: str, summary: CaseSummary) -> None:
         row = self.current_row()
@@ -515,7 +544,8 @@ class MeetingMode(QDialog):
         notes, seconds, reason = self.notes.toPlainText(), self.seconds(), self.reason
         self._dirty = False
         store = self.store
-        self.worker.submit(
+        self.worker.op(
+            Change.MEETINGS,
             lambda: running.record(
                 store,
                 row.id,
@@ -551,7 +581,8 @@ class MeetingMode(QDialog):
             self._load_summary(row.patient_id)
 
         self.save()
-        self.worker.submit(
+        self.worker.op(
+            Change.MEETINGS | Change.ACTIONS,
             lambda: running.add_action(
                 store,
                 row.id,
@@ -570,7 +601,8 @@ class MeetingMode(QDialog):
         attendee = str(item.data(Qt.ItemDataRole.UserRole))
         present = item.checkState() == Qt.CheckState.Checked
         store, reason = self.store, self.reason
-        self.worker.submit(
+        self.worker.op(
+            Change.MEETINGS,
             lambda: attendance.mark(store, attendee, present, reason),
             lambda _r: self._reload(),
             self.fail,
@@ -587,7 +619,8 @@ class MeetingMode(QDialog):
             self.problem.setText("")
             self._reload()
 
-        self.worker.submit(
+        self.worker.op(
+            Change.MEETINGS,
             lambda: attendance.add_visitor(store, meeting, name, discipline, reason),
             done,
             self.fail,
@@ -624,7 +657,7 @@ class MeetingMode(QDialog):
             self.finished_meeting.emit(meeting)
             self._reload()
 
-        self.worker.submit(lambda: running.finish(store, meeting), done, self.fail)
+        self.worker.op(Change.MEETINGS, lambda: running.finish(store, meeting), done, self.fail)
 
     def amend(self) -> None:
         reason = ask_reason(self, "this meeting's record")

@@ -22,6 +22,7 @@ from mdtdesk.printing import meeting_papers
 from mdtdesk.printing.document import save
 from mdtdesk.printing.meeting_papers import Paper
 from mdtdesk.store.opened import OpenStore
+from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.look import problem_label
 from mdtdesk.ui.widgets.pdf_preview import PdfPreview
 from mdtdesk.ui.widgets.worker import StoreWorker
@@ -71,7 +72,8 @@ class SummariesDialog(QDialog):
 
     def _printed(self, how: str, count: int) -> None:
         store, meeting = self.store, self.meeting_id
-        self.worker.submit(
+        self.worker.op(
+            Change.NOTHING,
             lambda: meeting_papers.log_printed(store, meeting, "outcome summaries", how, count),
             lambda _r: None,
             lambda exc: self.problem.setText(str(exc)),
@@ -116,7 +118,8 @@ def open_paper(
 
     def show(made: Paper) -> None:
         def printed(how: str) -> None:
-            worker.submit(
+            worker.op(
+                Change.NOTHING,
                 lambda: meeting_papers.log_printed(store, meeting_id, made.kind, how, made.count),
                 lambda _r: None,
                 fail,
@@ -126,7 +129,7 @@ def open_paper(
         dialog.setObjectName(f"preview-{made.kind}")
         dialog.open()
 
-    worker.submit(lambda: meeting_papers.paper(store, meeting_id, kind), show, fail)
+    worker.query(lambda: meeting_papers.paper(store, meeting_id, kind), show, fail)
 
 
 def open_summaries(
@@ -136,7 +139,7 @@ def open_summaries(
     meeting_id: str,
     fail: Callable[[BaseException], None],
 ) -> None:
-    worker.submit(
+    worker.query(
         lambda: meeting_papers.summaries(store, meeting_id),
         lambda made: SummariesDialog(store, worker, meeting_id, made, parent).open(),
         fail,

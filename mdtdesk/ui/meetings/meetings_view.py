@@ -16,6 +16,7 @@ from mdtdesk.store.staff import StaffChoice
 from mdtdesk.store.vocab import MEETING_STATE
 from mdtdesk.ui.meetings.agenda_builder import AgendaBuilder
 from mdtdesk.ui.meetings.meeting_dialogs import ScheduleDialog
+from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.look import list_table, problem_label
 from mdtdesk.ui.widgets.rows_model import RowsModel
 from mdtdesk.ui.widgets.worker import StoreWorker
@@ -68,7 +69,7 @@ class MeetingsView(QWidget):
 
     def reload(self, select: str | None = None) -> None:
         store = self.store
-        self.worker.submit(
+        self.worker.query(
             lambda: schedule.list_meetings(store),
             lambda rows: self._fill(rows, select),
             lambda exc: self.problem.setText(str(exc)),
@@ -112,7 +113,8 @@ class MeetingsView(QWidget):
                 dialog.chair.currentData(),
                 dialog.weeks.value(),
             )
-            self.worker.submit(
+            self.worker.op(
+                Change.MEETINGS,
                 lambda: schedule.schedule(
                     store,
                     starts_at=starts,

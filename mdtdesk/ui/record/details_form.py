@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from mdtdesk.patients.details import SEX
 from mdtdesk.store.staff import StaffChoice
 from mdtdesk.store.vocab import CASELOAD_STATUS, CONSENT
+from mdtdesk.ui.widgets.forms import select_data
 from mdtdesk.ui.widgets.look import problem_label
 
 LEFT = (
@@ -46,6 +47,10 @@ FLAGS = (
     ("is_a_carer", "Is a carer"),
     ("has_respect_form", "ReSPECT form in place"),
 )
+
+
+def _coordinators(staff: Sequence[StaffChoice]) -> dict[str, str]:
+    return {"": "No named coordinator", **{m.id: m.name for m in staff}}
 
 
 class DetailsForm(QWidget):
@@ -117,7 +122,7 @@ class DetailsForm(QWidget):
             "consent_status": CONSENT,
         }.get(name)
         if name == "named_coordinator_id":
-            choices = {"": "No named coordinator", **{m.id: m.name for m in staff}}
+            choices = _coordinators(staff)
         if choices is not None:
             combo = QComboBox()
             for value, label in choices.items():
@@ -153,7 +158,7 @@ class DetailsForm(QWidget):
             for name, widget in self.inputs.items():
                 value = values.get(name, "")
                 if isinstance(widget, QComboBox):
-                    widget.setCurrentIndex(max(widget.findData(value), 0))
+                    select_data(widget, value, "Someone not in the staff list")
                 elif isinstance(widget, QPlainTextEdit):
                     widget.setPlainText(str(value))
                 else:
@@ -161,6 +166,20 @@ class DetailsForm(QWidget):
             for name, box in self.flags.items():
                 box.setChecked(bool(values.get(name, False)))
             self.reason.setPlainText(str(values.get("referral_reason", "")))
+        finally:
+            self._loading = False
+
+    def set_staff(self, staff: Sequence[StaffChoice]) -> None:
+        """Fill the named coordinator's list, keeping the choice shown."""
+        combo = self.inputs["named_coordinator_id"]
+        assert isinstance(combo, QComboBox)
+        chosen = combo.currentData()
+        self._loading = True
+        try:
+            combo.clear()
+            for value, label in _coordinators(staff).items():
+                combo.addItem(label, value)
+            select_data(combo, chosen, "Someone not in the staff list")
         finally:
             self._loading = False
 

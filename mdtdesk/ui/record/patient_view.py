@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -39,12 +38,13 @@ from mdtdesk.patients.hospital import KINDS, HospitalVisit, save_visit
 from mdtdesk.patients.record import PatientRecord, load_record
 from mdtdesk.patients.timeline import KINDS as TIMELINE_KINDS
 from mdtdesk.store.opened import OpenStore
-from mdtdesk.store.staff import StaffChoice
+from mdtdesk.store.staff import StaffChoice, staff_choices
 from mdtdesk.store.vocab import CASELOAD_STATUS, CONSENT
 from mdtdesk.ui.careplan.care_plan_tab import CarePlanTab
 from mdtdesk.ui.record.details_form import DetailsForm
 from mdtdesk.ui.record.hospital_dialog import HospitalDialog
 from mdtdesk.ui.record.record_actions import RecordActions
+from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.look import day_text, list_table
 from mdtdesk.ui.widgets.rows_model import RowsModel
 from mdtdesk.ui.widgets.worker import StoreWorker
@@ -60,11 +60,16 @@ def _dt(value: datetime) -> str:
 class Opened:
     record: PatientRecord
     draft: dict[str, Any] | None
+    # Read with the record, so the form never shows a coordinator list that has not
+    # arrived yet (restoring after unlock once saved a cleared coordinator that way).
+    staff: list[StaffChoice]
 
 
 def _open(store: OpenStore, patient_id: str) -> Opened:
     record = load_record(store, patient_id)
-    return Opened(record, drafts.draft_for(store, patient_id, FORM))
+    with store.session() as s:
+        staff = staff_choices(s)
+    return Opened(record, drafts.draft_for(store, patient_id, FORM), staff)
 
 
 class PatientView(QWidget):
@@ -75,7 +80,6 @@ class PatientView(QWidget):
         self,
         store: OpenStore,
         worker: StoreWorker,
-        staff: Sequence[StaffChoice],
         patient_id: str,
         parent: QWidget | None = None,
     ) -> None:
@@ -99,7 +103,8 @@ class PatientView(QWidget):
         )
         self.banner.hide()
 
-        self.form = DetailsForm(staff)
+        self.form = DetailsForm([])
+        self.form.setEnabled(False)  # until the record and its staff list are read
         self.form.changed.connect(self._edited)
         self.save_button = QPushButton("&Save changes")
         self.save_button.setToolTip("Save changes (Ctrl+S)")
@@ -158,7 +163,7 @@ class PatientView(QWidget):
         self.plan_tab = CarePlanTab(store, worker, patient_id, self._name, self)
         self.plan_tab.changed.connect(self._work_changed)
         self.plan_tab.failed.connect(self._notice)
-        self.work = RecordActions(store, worker, staff, patient_id, self._name, self)
+        self.work = RecordActions(store, worker, patient_id, self._name, self)
         self.work.changed.connect(self._work_changed)
         self.work.failed.connect(self._notice)
         self.hospital_view = list_table(self.hospital, "Hospital admissions and A&E attendances")
@@ -211,7 +216,7 @@ class PatientView(QWidget):
     # -- loading ---------------------------------------------------------------
     def load(self, keep_form: dict[str, str | bool] | None = None) -> None:
         store, pid = self.store, self.patient_id
-        self.worker.submit(
+        self.worker.query(
             lambda: _open(store, pid), lambda o: self._opened(o, keep_form), self._failed
         )
 
@@ -220,6 +225,9 @@ class PatientView(QWidget):
             return
         r = opened.record
         self.record = r
+        self.form.set_staff(opened.staff)
+        self.work.staff = opened.staff
+        self.form.setEnabled(True)
         self._show_header(r)
         self.conditions.set_rows(r.conditions)
         self.risks.set_rows(r.risk_scores)
@@ -321,7 +329,12 @@ class PatientView(QWidget):
         self.form.show_problems({})
         self.save_button.setEnabled(False)
         store, pid, seen = self.store, self.patient_id, self.record.updated_at
-        self.worker.submit(lambda: _save(store, pid, details, seen), self._saved, self._save_failed)
+        self.worker.op(
+            Change.PATIENTS,
+            lambda: _save(store, pid, details, seen),
+            self._saved,
+            self._save_failed,
+        )
 
     def _saved(self, saved: Saved) -> None:
         if self._closed:
@@ -353,7 +366,9 @@ class PatientView(QWidget):
         self._set_dirty(False)
         self._notice("")
         store, pid = self.store, self.patient_id
-        self.worker.submit(lambda: drafts.drop_draft(store, pid, FORM), _ignore, self._failed)
+        self.worker.op(
+            Change.NOTHING, lambda: drafts.drop_draft(store, pid, FORM), _ignore, self._failed
+        )
 
     def confirm_leave(self) -> bool:
         """Ask before closing with unsaved edits; True when it is fine to close."""
@@ -393,8 +408,11 @@ class PatientView(QWidget):
         def asked(_id: str) -> None:
             self._notice("Asked: the agenda builder will propose this person for the next meeting.")
 
-        self.worker.submit(
-            lambda: ask_for_discussion(store, pid, reason), asked, lambda e: self._notice(str(e))
+        self.worker.op(
+            Change.MEETINGS,
+            lambda: ask_for_discussion(store, pid, reason),
+            asked,
+            lambda e: self._notice(str(e)),
         )
 
     def _work_changed(self) -> None:
@@ -427,7 +445,8 @@ class PatientView(QWidget):
             return
         store, pid = self.store, self.patient_id
         keep = self.form.values() if self.dirty else None
-        self.worker.submit(
+        self.worker.op(
+            Change.PATIENTS,
             lambda: save_visit(store, pid, visit, event_id),
             lambda _saved: self.load(keep),
             self._failed,

@@ -58,13 +58,13 @@ class RecordActions(QWidget):
         self,
         store: OpenStore,
         worker: StoreWorker,
-        staff: Sequence[StaffChoice],
         patient_id: str,
         name: Callable[[], str],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.store, self.worker, self.staff = store, worker, staff
+        self.store, self.worker = store, worker
+        self.staff: Sequence[StaffChoice] = []  # set when the record is read
         self.patient_id, self._name = patient_id, name
         self.action_rows = RowsModel[ActionRow](
             [
@@ -111,7 +111,7 @@ class RecordActions(QWidget):
 
     def _with_services(self, then: Callable[[list[ServiceRow]], None]) -> None:
         store = self.store
-        self.worker.submit(
+        self.worker.query(
             lambda: referrals.services(store), then, lambda e: self.failed.emit(str(e))
         )
 

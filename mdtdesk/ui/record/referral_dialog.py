@@ -26,6 +26,7 @@ from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import StaffChoice
 from mdtdesk.store.vocab import CASELOAD_STATUS
 from mdtdesk.ui.record.details_form import DetailsForm
+from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.look import list_table
 from mdtdesk.ui.widgets.rows_model import RowsModel
 from mdtdesk.ui.widgets.worker import StoreWorker
@@ -131,7 +132,7 @@ class ReferralDialog(QDialog):
         self.refer_button.setEnabled(False)
         self.message.setText("Looking for likely duplicates…")
         store = self.store
-        self.worker.submit(
+        self.worker.query(
             lambda: likely_duplicates(
                 store,
                 details.nhs_number,
@@ -149,7 +150,7 @@ class ReferralDialog(QDialog):
             self.message.setText("")
             return
         store = self.store
-        self.worker.submit(lambda: refer(store, details), self._referred, self._failed)
+        self.worker.op(Change.PATIENTS, lambda: refer(store, details), self._referred, self._failed)
 
     def _confirm_despite(self, found: list[Candidate]) -> bool:
         lines = "\n".join(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,6 +29,7 @@ from mdtdesk.ui.access.unlock_panel import UnlockPanel
 from mdtdesk.ui.record.patient_view import FORM
 from mdtdesk.ui.shell.preferences import Preferences, PreferencesDialog
 from mdtdesk.ui.shell.workspace import Workspace, WorkspaceState
+from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.worker import StoreWorker
 
 ACTIVITY = frozenset(
@@ -145,6 +146,9 @@ class MainWindow(QMainWindow):
         self.import_action = act("&Import caseload CSV…", "Ctrl+I", self._import)
         self.close_record_action = act("&Close record", "Ctrl+W", self._close_record)
         self.lock_action = act("&Lock", "Ctrl+L", self.lock)
+        # Every window of the app locks with Ctrl+L, full-screen meeting mode and
+        # previews included: a lock that missed one left patient data on a projector.
+        self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.prefs_action = act("&Preferences…", "Ctrl+,", self._preferences)
         self.sync_action = act("Show &sync", "Ctrl+Shift+S", self._show_sync)
         self.sync_export_action = act("E&xport sync file…", "Ctrl+E", self._sync_export)
@@ -341,7 +345,9 @@ class MainWindow(QMainWindow):
         workspace.deleteLater()
         self.workspace = None
         self.store = None
-        self.worker.submit(lambda: _keep_and_close(store, unsaved), _ignore, self._lock_failed)
+        self.worker.op(
+            Change.NOTHING, lambda: _keep_and_close(store, unsaved), _ignore, self._lock_failed
+        )
         self._show_locked(store.actor.name, locked=True, idle=idle)
 
     def _lock_failed(self, exc: BaseException) -> None:

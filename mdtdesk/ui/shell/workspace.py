@@ -93,7 +93,7 @@ class Workspace(QWidget):
             if view.patient_id == patient_id:
                 self.tabs.setCurrentWidget(view)
                 return view
-        view = PatientView(self.store, self.worker, self.caseload.staff, patient_id)
+        view = PatientView(self.store, self.worker, patient_id)
         index = self.tabs.addTab(view, "Opening…")
         view.title_changed.connect(lambda title, v=view: self._retitle(v, title))
         view.saved.connect(lambda _pid: self.caseload.reload())

@@ -21,6 +21,7 @@ from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.sync_tables import SyncConflict
 from mdtdesk.sync import conflicts, duplicates
 from mdtdesk.sync.duplicates import DuplicateView
+from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.look import list_table, problem_label
 from mdtdesk.ui.widgets.rows_model import RowsModel
 from mdtdesk.ui.widgets.worker import StoreWorker
@@ -114,7 +115,7 @@ class ConflictQueue(QWidget):
             items = conflicts.open_conflicts(store)
             return items, conflicts.labels(store, items)
 
-        self.worker.submit(read, self._loaded, self._failed)
+        self.worker.query(read, self._loaded, self._failed)
 
     def _loaded(self, value: tuple[list[SyncConflict], dict[str, conflicts.Labels]]) -> None:
         items, self.labels = value
@@ -158,7 +159,8 @@ class ConflictQueue(QWidget):
             self.problem.setText("")
             self.changed()
 
-        self.worker.submit(
+        self.worker.op(
+            Change.RECORDS | Change.SYNC,
             lambda: conflicts.resolve(store, item.id, choice, typed if choice == "edit" else None),
             done,
             self._failed,
@@ -205,7 +207,7 @@ class DuplicateQueue(QWidget):
 
     def reload(self) -> None:
         store = self.store
-        self.worker.submit(lambda: duplicates.open_duplicates(store), self._loaded, self._failed)
+        self.worker.query(lambda: duplicates.open_duplicates(store), self._loaded, self._failed)
 
     def _loaded(self, items: list[DuplicateView]) -> None:
         self.model.set_rows([(d, i) for d in items for i in range(len(d.patients))])
@@ -223,7 +225,12 @@ class DuplicateQueue(QWidget):
             self.problem.setText("")
             self.changed()
 
-        self.worker.submit(lambda: duplicates.merge(store, item.id, keep), done, self._failed)
+        self.worker.op(
+            Change.RECORDS | Change.SYNC,
+            lambda: duplicates.merge(store, item.id, keep),
+            done,
+            self._failed,
+        )
 
     def _failed(self, exc: BaseException) -> None:
         self.problem.setText(str(exc))

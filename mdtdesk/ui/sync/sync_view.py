@@ -32,6 +32,7 @@ from mdtdesk.sync.export import Exported, export_for_hub, export_for_practice
 from mdtdesk.sync.fileformat import SyncRefused
 from mdtdesk.sync.importing import Imported, import_file
 from mdtdesk.ui.sync.sync_queues import ConflictQueue, DuplicateQueue
+from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.look import list_table, problem_label
 from mdtdesk.ui.widgets.rows_model import RowsModel
 from mdtdesk.ui.widgets.worker import StoreWorker
@@ -178,7 +179,7 @@ class SyncView(QWidget):
         def read() -> tuple[dict[str, Any], list[SyncFile]]:
             return status.peer_status(store), status.history(store)
 
-        self.worker.submit(read, self._show_status, self._failed)
+        self.worker.query(read, self._show_status, self._failed)
 
     def _show_status(self, value: tuple[dict[str, Any], list[SyncFile]]) -> None:
         report, history = value
@@ -252,7 +253,8 @@ class SyncView(QWidget):
         if not path:
             return
         store = self.store
-        self.worker.submit(
+        self.worker.op(
+            Change.SYNC,
             lambda: enrol.export_enrolment(store, Path(path)),
             lambda e: self.result.setText(f"Saved {path}. Fingerprint: {e.fingerprint}."),
             self._failed,
@@ -286,7 +288,9 @@ class SyncView(QWidget):
             self.result.setText(f"Enrolled {theirs.name}.")
             self.refresh()
 
-        self.worker.submit(lambda: enrol.import_enrolment(store, theirs), done, self._failed)
+        self.worker.op(
+            Change.SYNC, lambda: enrol.import_enrolment(store, theirs), done, self._failed
+        )
 
     # -- export and import -------------------------------------------------------------
     def export(self) -> None:
@@ -330,7 +334,7 @@ class SyncView(QWidget):
             self.on_synced()
 
         self._start()
-        self.worker.submit_with_progress(work, done, self._failed, self._progress)
+        self.worker.op_with_progress(Change.SYNC, work, done, self._failed, self._progress)
 
     def _next_sequence(self, ods: str) -> int:
         for p in self.report.get("peers", []):
@@ -374,7 +378,9 @@ class SyncView(QWidget):
             self.on_synced()
 
         self._start()
-        self.worker.submit_with_progress(work, done, self._failed, self._progress)
+        self.worker.op_with_progress(
+            Change.RECORDS | Change.SYNC, work, done, self._failed, self._progress
+        )
 
     # -- progress ------------------------------------------------------------------------
     def _start(self) -> None:

@@ -1,8 +1,17 @@
 """Run store work on one background thread and hand results back on the GUI thread.
 
+The one way the UI reaches the store:
+
+- `query(fn, on_done, on_failed)` reads;
+- `op(fn, changes, on_done, on_failed)` writes and, once it has succeeded, publishes
+  `changes` on `changed`, so every view that shows such data reloads (see
+  `changes.Reloader`).
+
 Workers never touch widgets: they return a value (or raise). A relay object that
 lives on the GUI thread receives the result through a queued signal and calls the
-handler there.
+handler there. A failure that is not a `Refusal` is logged (where, not what) and
+handed on as `Unexpected`, whose text says so in general words; so every handler can
+show `str(exc)` and never shows a raw exception's text.
 """
 
 from __future__ import annotations
@@ -11,8 +20,30 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QWidget
+
+from mdtdesk.errors import Refusal
+from mdtdesk.logs import log_file, log_unexpected
+from mdtdesk.ui.widgets.changes import Change, Reloader
 
 Progress = Callable[[int, int], None]
+
+
+class Unexpected(Refusal):
+    """What the person is told about a failure nobody foresaw (the log has where)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Something unexpected went wrong, so this was not done. "
+            f"The details are in the log ({log_file()}); nothing in it identifies a patient."
+        )
+
+
+def as_refusal(exc: BaseException, during: str) -> Refusal:
+    if isinstance(exc, Refusal):
+        return exc
+    log_unexpected(exc, during)
+    return Unexpected()
 
 
 class _Relay(QObject):
@@ -53,8 +84,9 @@ class _Relay(QObject):
     @Slot(object)
     def _deliver_failed(self, exc: BaseException) -> None:
         self._forget(self)
+        refusal = as_refusal(exc, getattr(self._on_failed, "__qualname__", "store work"))
         if self._current():
-            self._on_failed(exc)
+            self._on_failed(refusal)
 
 
 class _Job(QRunnable):
@@ -80,6 +112,7 @@ class StoreWorker(QObject):
     """
 
     busy_changed = Signal(bool)
+    changed = Signal(object)  # the Change flags of an operation that succeeded
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -96,22 +129,55 @@ class StoreWorker(QObject):
         """
         self._generation += 1
 
-    def submit(
+    def query(
         self,
         fn: Callable[[], Any],
         on_done: Callable[[Any], None],
         on_failed: Callable[[BaseException], None],
+        on_progress: Progress | None = None,
     ) -> None:
-        self.submit_with_progress(lambda _progress: fn(), on_done, on_failed)
+        """Read on the store thread; on_done(result) runs on the GUI thread."""
+        self._start(lambda progress: fn(), on_done, on_failed, on_progress)
 
-    def submit_with_progress(
+    def op(
+        self,
+        changes: Change,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_failed: Callable[[BaseException], None],
+    ) -> None:
+        """Write on the store thread; on success run on_done, then publish `changes`."""
+        self.op_with_progress(changes, lambda _progress: fn(), on_done, on_failed)
+
+    def op_with_progress(
+        self,
+        changes: Change,
+        fn: Callable[[Progress], Any],
+        on_done: Callable[[Any], None],
+        on_failed: Callable[[BaseException], None],
+        on_progress: Progress | None = None,
+    ) -> None:
+        """As `op`, for long work: fn(progress) reports progress(done, total)."""
+
+        def done(value: Any) -> None:
+            on_done(value)
+            self.changed.emit(changes)
+
+        self._start(fn, done, on_failed, on_progress)
+
+    def reload_on(self, view: QWidget, wants: Change, reload: Callable[[], None]) -> Reloader:
+        """Keep `view` current: reload it when a published change is one it shows."""
+        reloader = Reloader(view, wants, reload)
+        self.changed.connect(reloader.changed)
+        return reloader
+
+    def _start(
         self,
         fn: Callable[[Progress], Any],
         on_done: Callable[[Any], None],
         on_failed: Callable[[BaseException], None],
         on_progress: Progress | None = None,
     ) -> None:
-        """Run fn(progress) on the store thread; progress(done, total) reaches the GUI."""
         generation = self._generation
         relay = _Relay(
             on_done,

@@ -1,0 +1,81 @@
+"""Defects found where locking meets the other screens (issue 15, defects 1 and 2)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from shiboken6 import isValid
+from sqlalchemy import select
+
+from mdtdesk.store.models import Patient
+from mdtdesk.store.staff import StaffChoice
+from mdtdesk.ui.record.details_form import DetailsForm
+from mdtdesk.ui.record.patient_view import PatientView
+from tests.ui.conftest import settle, unlock
+
+
+def _with_coordinator(window) -> tuple[str, str]:
+    store = window.store
+    with store.session() as s:
+        p = s.execute(
+            select(Patient).where(Patient.named_coordinator_id.is_not(None)).limit(1)
+        ).scalar_one()
+        return p.id, p.named_coordinator_id
+
+
+def test_form_never_replaces_a_coordinator_it_does_not_list(qtbot) -> None:
+    form = DetailsForm([StaffChoice("a", "Dr A", "GP")])
+    qtbot.addWidget(form)
+    form.set_values({"named_coordinator_id": "someone-else", "sex": "female"})
+    assert form.values()["named_coordinator_id"] == "someone-else"
+    form.set_staff([StaffChoice("someone-else", "Nurse B", "Nurse")])
+    assert form.values()["named_coordinator_id"] == "someone-else"
+
+
+def test_lock_unlock_then_saving_the_phone_keeps_the_coordinator(
+    qtbot, demo_dir, make_window
+) -> None:
+    window = make_window(demo_dir)
+    unlock(qtbot, window)
+    patient_id, coordinator = _with_coordinator(window)
+    view = window.workspace.open_patient(patient_id)
+    qtbot.waitUntil(lambda: view.record is not None, timeout=10000)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.locked
+    settle(qtbot, window)
+    unlock(qtbot, window)
+    again = window.workspace.patient_views()[0]
+    assert isinstance(again, PatientView)
+    qtbot.waitUntil(lambda: again.record is not None, timeout=10000)
+    assert again.form.values()["named_coordinator_id"] == coordinator
+    phone = again.form.inputs["phone"]
+    phone.setText("01603 555 0123")
+    phone.textEdited.emit("01603 555 0123")
+    again.save()
+    qtbot.waitUntil(lambda: "Saved" in again.banner.text(), timeout=10000)
+    assert again.banner.text() == "Saved: phone."
+    settle(qtbot, window)
+    with window.store.session() as s:
+        p = s.get(Patient, patient_id)
+        assert p.named_coordinator_id == coordinator
+        assert p.phone == "01603 555 0123"
+
+
+def test_ctrl_l_locks_full_screen_meeting_mode(qtbot, demo_dir, make_window) -> None:
+    window = make_window(demo_dir)
+    unlock(qtbot, window)
+    workspace = window.workspace
+    qtbot.waitUntil(lambda: workspace.meetings.table.model().rowCount() > 0, timeout=10000)
+    settle(qtbot, window)
+    meeting = workspace.meetings.builder.meeting_id
+    assert meeting is not None
+    workspace.open_meeting_mode(meeting)
+    mode = workspace.meeting_mode
+    qtbot.waitUntil(lambda: mode.loaded is not None, timeout=10000)
+    mode.activateWindow()
+    qtbot.keyClick(mode.notes, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.locked
+    settle(qtbot, window)
+    qtbot.wait(50)
+    assert not isValid(mode) or not mode.isVisible()
+    # What is typed next goes to the unlock panel, not into the discussion notes.
+    assert window.stack.currentWidget() is window.unlock
