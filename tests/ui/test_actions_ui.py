@@ -14,12 +14,12 @@ from mdtdesk.actions.worklist import detail
 from mdtdesk.store.models import Action, ContactLogEntry
 from mdtdesk.ui.actions.action_dialog import ActionDialog
 from mdtdesk.ui.actions.action_forms import ContactDialog, NewActionDialog
-from mdtdesk.ui.shell.main_window import MainWindow
-from mdtdesk.ui.record.patient_view import PatientView
-from mdtdesk.ui.widgets.pdf_preview import PdfPreview
 from mdtdesk.ui.actions.services_dialog import ServicesDialog
 from mdtdesk.ui.actions.worklist_dialogs import ReassignDialog, VisitsDialog
 from mdtdesk.ui.actions.worklist_view import WorklistView
+from mdtdesk.ui.record.patient_view import PatientView
+from mdtdesk.ui.shell.main_window import MainWindow
+from mdtdesk.ui.widgets.pdf_preview import PdfPreview
 from tests.meeting_helpers import audit_details
 from tests.ui.conftest import settle, unlock
 from tests.ui.test_meetings_ui import focus

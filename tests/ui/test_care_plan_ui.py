@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from mdtdesk.careplan import versions
 from mdtdesk.store.models import CarePlan, Patient
-from mdtdesk.ui.meetings.agenda_builder import AgendaBuilder
 from mdtdesk.ui.careplan.care_plan_dialogs import AgreeDialog, CompareDialog, PrintChoiceDialog
 from mdtdesk.ui.careplan.care_plan_editor import CarePlanEditor
-from mdtdesk.ui.shell.main_window import MainWindow
+from mdtdesk.ui.meetings.agenda_builder import AgendaBuilder
 from mdtdesk.ui.record.patient_view import PatientView
+from mdtdesk.ui.shell.main_window import MainWindow
 from mdtdesk.ui.widgets.pdf_preview import PdfPreview
 from tests.meeting_helpers import audit_details
 from tests.ui.conftest import settle, unlock

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from mdtdesk.caseload.rows import caseload_rows
 from mdtdesk.store.models import AuditEvent, Patient
-from mdtdesk.ui.record.hospital_dialog import HospitalDialog
 from mdtdesk.ui.caseload.import_dialog import ImportDialog
-from mdtdesk.ui.shell.main_window import MainWindow
+from mdtdesk.ui.record.hospital_dialog import HospitalDialog
 from mdtdesk.ui.record.patient_view import PatientView
 from mdtdesk.ui.record.referral_dialog import ReferralDialog
+from mdtdesk.ui.shell.main_window import MainWindow
 from tests.ui.conftest import answer_next_message_box, settle, unlock
 
 

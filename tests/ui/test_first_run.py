@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QWizard
 
 from mdtdesk.store import lifecycle
 from mdtdesk.store.recovery_key import decode
-from mdtdesk.ui.shell.app import after_wizard, build_window
 from mdtdesk.ui.access.first_run import FirstRunWizard
-from mdtdesk.ui.shell.main_window import MainWindow
 from mdtdesk.ui.access.recovery_dialog import RecoveryDialog
 from mdtdesk.ui.access.recovery_sheet import render
+from mdtdesk.ui.shell.app import after_wizard, build_window
+from mdtdesk.ui.shell.main_window import MainWindow
 from mdtdesk.ui.widgets.worker import StoreWorker
 from tests.helpers import FAST, PASSPHRASE, USER
 from tests.ui.conftest import unlock

@@ -10,7 +10,8 @@ from mdtdesk.store.models import Patient
 from mdtdesk.store.staff import StaffChoice
 from mdtdesk.ui.record.details_form import DetailsForm
 from mdtdesk.ui.record.patient_view import PatientView
-from tests.ui.conftest import settle, unlock
+from mdtdesk.ui.record.referral_dialog import ReferralDialog
+from tests.ui.conftest import answer_next_message_box, settle, unlock
 
 
 def _with_coordinator(window) -> tuple[str, str]:
@@ -79,3 +80,23 @@ def test_ctrl_l_locks_full_screen_meeting_mode(qtbot, demo_dir, make_window) -> 
     assert not isValid(mode) or not mode.isVisible()
     # What is typed next goes to the unlock panel, not into the discussion notes.
     assert window.stack.currentWidget() is window.unlock
+
+
+def test_esc_on_a_filled_referral_asks_before_discarding(qtbot, demo_dir, make_window) -> None:
+    window = make_window(demo_dir)
+    unlock(qtbot, window)
+    window.referral_action.trigger()
+    dialog = window.workspace.findChild(ReferralDialog, "referral-dialog")
+    family = dialog.form.inputs["family_name"]
+    family.setText("Quennell")
+    family.textEdited.emit("Quennell")
+    seen: list[str] = []
+    timer = answer_next_message_box("Cancel", seen)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    timer.stop()
+    assert "Discard this referral?" in seen[0]
+    assert dialog.isVisible() and family.text() == "Quennell"
+    timer = answer_next_message_box("Discard", seen)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    timer.stop()
+    assert not dialog.isVisible()

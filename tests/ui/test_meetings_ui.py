@@ -13,9 +13,9 @@ from mdtdesk.clock import FixedClock
 from mdtdesk.meetings import agenda, schedule
 from mdtdesk.store import lifecycle
 from mdtdesk.ui.meetings.agenda_builder import AgendaBuilder
-from mdtdesk.ui.shell.main_window import MainWindow
 from mdtdesk.ui.meetings.meeting_dialogs import AddCaseDialog
 from mdtdesk.ui.meetings.meeting_mode import MeetingMode
+from mdtdesk.ui.shell.main_window import MainWindow
 from mdtdesk.ui.widgets.pdf_preview import PdfPreview
 from tests.helpers import PASSPHRASE, USER
 from tests.meeting_helpers import audit_details

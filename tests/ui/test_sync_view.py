@@ -121,18 +121,36 @@ def test_a_hub_resolves_a_conflict_and_merges_a_duplicate(
     assert {kept_text, other_text} == set(names.values())  # names, not record ids
     assert p.family_name.upper() in queue.model.data(queue.model.index(0, 0))  # type: ignore[union-attr]
     assert "Alex Carter" in queue.sides[0][1].text() + queue.sides[1][1].text()
+    record = window.workspace.open_patient(pid)
+    qtbot.waitUntil(lambda: record.record is not None, timeout=10000)
+    window._show_sync()
     queue.sides[1][2].click()  # use the value that was set aside
     settle(qtbot, window)
     assert sync.pages.tabText(1) == "Conflicts (0)"
     with window.store.session() as s:
         chosen = s.get(Patient, pid).named_coordinator_id  # type: ignore[union-attr]
     assert names[chosen] == other_text
+    # The open record reads the resolved value when it is shown again.
+    window.workspace.open_patient(pid)
+    settle(qtbot, window)
+    assert record.form.values()["named_coordinator_id"] == chosen
 
+    window._show_sync()
     dups = sync.duplicates
     assert dups.model.rowCount() == 2
     dups.table.selectRow([r[0].patients[r[1]].id for r in dups.model.all()].index(pid))
+    seen: list[str] = []
+    timer = answer_next_message_box("Cancel", seen)
     dups.keep.click()
+    timer.stop()
     settle(qtbot, window)
+    assert "cannot be undone" in seen[0] and "999 " in seen[0]
+    assert sync.pages.tabText(2) == "Duplicates (1)"  # cancelled: nothing merged
+    timer = answer_next_message_box("Yes", seen)
+    dups.keep.click()
+    timer.stop()
+    settle(qtbot, window)
+    assert dups.problem.text().startswith("Merged: kept")
     assert sync.pages.tabText(2) == "Duplicates (0)"
     with window.store.session() as s:
         assert duplicates.resolve_patient_id(s, twin.id) == pid

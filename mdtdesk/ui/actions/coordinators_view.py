@@ -14,6 +14,7 @@ from mdtdesk.clock import today
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.vocab import CASELOAD_STATUS
+from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.look import list_table, problem_label
 from mdtdesk.ui.widgets.rows_model import RowsModel
 from mdtdesk.ui.widgets.worker import StoreWorker
@@ -34,6 +35,9 @@ class CoordinatorsView(QWidget):
 
     def __init__(self, store: OpenStore, worker: StoreWorker, parent: QWidget | None = None):
         super().__init__(parent)
+        worker.reload_on(
+            self, Change.ACTIONS | Change.PATIENTS | Change.STAFF, self.reload, stale=True
+        )
         self.store, self.worker = store, worker
         self.on = today(store.clock)
         self.rows = RowsModel[CoordinatorLoad](

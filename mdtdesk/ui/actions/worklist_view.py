@@ -9,7 +9,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -85,6 +85,15 @@ class WorklistView(QWidget):
         self.listed: Worklist | None = None
         self.last: Changed | None = None
         self.first_load = True
+        self._select_next: set[str] | None = None  # ids to select when the rows next arrive
+        self._names: dict[str, str] = {}  # action id -> person, of the last change made here
+        # Read when the tab is first shown, and again after any change it lists.
+        worker.reload_on(
+            self,
+            Change.ACTIONS | Change.PATIENTS | Change.STAFF | Change.SERVICES,
+            self.reload,
+            stale=True,
+        )
         self.owner = QComboBox()
         self.owner.setAccessibleName("Whose actions")
         self.owner.addItem("My actions", store.actor.staff_id)
@@ -267,20 +276,29 @@ class WorklistView(QWidget):
             b.setText(f"{BUCKETS.get(key, 'All')} ({count})")
             b.setVisible(key != "closed" or self.closed.isChecked())
         rows = [i for i in self.listed.items if bucket in ("all", i.bucket)]
-        keep = {i.id for i in self.chosen()}
+        keep = self._select_next if self._select_next is not None else {i.id for i in self.chosen()}
+        first = self._select_next is None and not self.model.rowCount()
+        self._select_next = None
         self.model.set_rows(rows)
-        self._reselect(keep)
+        self._reselect(keep, first)
 
-    def _reselect(self, ids: set[str]) -> None:
+    def _reselect(self, ids: set[str], first: bool) -> None:
+        """Select the same actions again. When they have gone from the list, nothing is
+        chosen: a selection that slid onto the next row once let Ctrl+4 close another
+        person's action."""
         selection = self.table.selectionModel()
+        wanted = QItemSelection()
         for row in range(self.model.rowCount()):
             if self.model.row_at(row).id in ids:
-                selection.select(
-                    self.model.index(row, 0),
-                    selection.SelectionFlag.Select | selection.SelectionFlag.Rows,
-                )
-        if not selection.hasSelection() and self.model.rowCount():
+                wanted.select(self.model.index(row, 0), self.model.index(row, 0))
+        flags = QItemSelectionModel.SelectionFlag
+        selection.select(wanted, flags.ClearAndSelect | flags.Rows)
+        if first and not selection.hasSelection() and self.model.rowCount():
             self.table.selectRow(0)
+        chosen = selection.selectedRows()
+        if chosen:
+            selection.setCurrentIndex(chosen[0], flags.NoUpdate)
+            self.table.scrollTo(chosen[0])
 
     def chosen(self) -> list[WorkItem]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
@@ -298,7 +316,6 @@ class WorklistView(QWidget):
             self.undo_button.setEnabled(self.last is not None)
             skipped = f" Left alone: {'; '.join(changed.skipped)}." if changed.skipped else ""
             self.message.setText(f"{said}{skipped} Ctrl+Z undoes it.")
-            self.reload()
 
         self.worker.op(Change.ACTIONS, work, done, self._failed)
 
@@ -315,7 +332,12 @@ class WorklistView(QWidget):
         else:
             note = ""
         ids, store = [i.id for i in items], self.store
-        what = items[0].description if len(items) == 1 else f"{len(items)} actions"
+        self._names = {i.id: i.patient for i in items}
+        what = (
+            f"{items[0].patient}: {items[0].description}"
+            if len(items) == 1
+            else f"{len(items)} actions"
+        )
         self._run(lambda: tracking.set_statuses(store, ids, status, note), f"{what}: {label}.")
 
     def undo(self) -> None:
@@ -327,8 +349,11 @@ class WorklistView(QWidget):
         self.problem.setText("")
 
         def done(_changed: Changed) -> None:
-            self.message.setText("Undone.")
-            self.reload()
+            # The rows put back are the ones chosen next, not whatever row the list
+            # now shows where they were.
+            self._select_next = {c.action_id for c in last.changes}
+            people = sorted({self._names[i] for i in self._select_next if i in self._names})
+            self.message.setText("Undone" + (f": {', '.join(people)}." if people else "."))
 
         self.worker.op(Change.ACTIONS, lambda: tracking.undo(store, last), done, self._failed)
 
@@ -343,6 +368,7 @@ class WorklistView(QWidget):
         def chosen() -> None:
             owner, note, store = dialog.owner.currentData(), dialog.note.text(), self.store
             ids = [i.id for i in items]
+            self._names = {i.id: i.patient for i in items}
             said = f"{len(ids)} reassigned to {dialog.owner.currentText().split(' (')[0]}."
             self._run(lambda: tracking.reassign(store, ids, owner, note), said)
 

@@ -26,6 +26,7 @@ from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import StaffChoice, staff_choices
 from mdtdesk.store.vocab import CASELOAD_STATUS, CONSENT
 from mdtdesk.ui.caseload.caseload_model import CaseloadModel
+from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.worker import StoreWorker
 
 
@@ -63,6 +64,7 @@ class CaseloadView(QWidget):
         self.model = CaseloadModel()
         self._pending: CaseloadState | None = None
         self.staff: list[StaffChoice] = []
+        worker.reload_on(self, Change.PATIENTS | Change.ACTIONS | Change.STAFF, self.reload)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search name, NHS number or postcode  (Ctrl+F)")

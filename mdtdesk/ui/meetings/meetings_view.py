@@ -66,6 +66,7 @@ class MeetingsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         self._chose_once = False
+        worker.reload_on(self, Change.MEETINGS | Change.PATIENTS | Change.STAFF, self.reload)
 
     def reload(self, select: str | None = None) -> None:
         store = self.store

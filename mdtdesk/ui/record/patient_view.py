@@ -90,6 +90,7 @@ class PatientView(QWidget):
         self.record: PatientRecord | None = None
         self.dirty = False
         self._closed = False
+        self.seen: datetime | None = None  # the version edits were begun on, if older
 
         self.header = QLabel("Opening the record…")
         self.header.setTextFormat(Qt.TextFormat.RichText)
@@ -209,6 +210,13 @@ class PatientView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
+        # Another screen's change to this person (a conflict resolved, an action done on
+        # the worklist, a sync file) is read again; edits in the form are kept.
+        worker.reload_on(
+            self,
+            Change.PATIENTS | Change.ACTIONS | Change.MEETINGS | Change.CARE_PLANS | Change.STAFF,
+            self.refresh,
+        )
         save = QShortcut(QKeySequence.StandardKey.Save, self)
         save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         save.activated.connect(self.save)
@@ -220,10 +228,20 @@ class PatientView(QWidget):
             lambda: _open(store, pid), lambda o: self._opened(o, keep_form), self._failed
         )
 
+    def refresh(self) -> None:
+        if not self._closed and self.record is not None:
+            self.load(self.form.values() if self.dirty else None)
+
     def _opened(self, opened: Opened, keep_form: dict[str, str | bool] | None) -> None:
         if self._closed:
             return
         r = opened.record
+        if keep_form is not None and self.record is not None:
+            # Saving the edits kept here must still be checked against the version
+            # they were made on, or they would overwrite the change read now unseen.
+            self.seen = self.record.updated_at if self.seen is None else self.seen
+        else:
+            self.seen = None
         self.record = r
         self.form.set_staff(opened.staff)
         self.work.staff = opened.staff
@@ -328,7 +346,8 @@ class PatientView(QWidget):
             return
         self.form.show_problems({})
         self.save_button.setEnabled(False)
-        store, pid, seen = self.store, self.patient_id, self.record.updated_at
+        store, pid = self.store, self.patient_id
+        seen = self.seen or self.record.updated_at
         self.worker.op(
             Change.PATIENTS,
             lambda: _save(store, pid, details, seen),
@@ -343,7 +362,6 @@ class PatientView(QWidget):
         what = ", ".join(f.replace("_id", "").replace("_", " ") for f in saved.changed)
         self._notice(f"Saved: {what}." if what else "Nothing had changed.")
         self.saved.emit(self.patient_id)
-        self.load()
 
     def _save_failed(self, exc: BaseException) -> None:
         if self._closed:
@@ -416,10 +434,9 @@ class PatientView(QWidget):
         )
 
     def _work_changed(self) -> None:
-        """An action, contact or care plan was saved: read the record again, keeping any
-        edits."""
+        """An action, contact or care plan was saved: its operation announced the change,
+        and `refresh` reads the record again."""
         if not self._closed:
-            self.load(self.form.values() if self.dirty else None)
             self.saved.emit(self.patient_id)
 
     # -- hospital visits ---------------------------------------------------------
@@ -444,11 +461,10 @@ class PatientView(QWidget):
         if visit is None or self._closed:
             return
         store, pid = self.store, self.patient_id
-        keep = self.form.values() if self.dirty else None
         self.worker.op(
             Change.PATIENTS,
             lambda: save_visit(store, pid, visit, event_id),
-            lambda _saved: self.load(keep),
+            _ignore,
             self._failed,
         )
 

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QLabel,
     QLineEdit,
@@ -27,6 +26,7 @@ from mdtdesk.store.staff import StaffChoice
 from mdtdesk.store.vocab import CASELOAD_STATUS
 from mdtdesk.ui.record.details_form import DetailsForm
 from mdtdesk.ui.widgets.changes import Change
+from mdtdesk.ui.widgets.guarded import GuardedDialog
 from mdtdesk.ui.widgets.look import list_table
 from mdtdesk.ui.widgets.rows_model import RowsModel
 from mdtdesk.ui.widgets.worker import StoreWorker
@@ -34,7 +34,8 @@ from mdtdesk.ui.widgets.worker import StoreWorker
 MAX_MATCHES = 50
 
 
-class ReferralDialog(QDialog):
+class ReferralDialog(GuardedDialog):
+    discard_question = "Discard this referral? Nothing typed into it has been saved."
     referred = Signal(str)
     open_existing = Signal(str)
 
@@ -72,6 +73,8 @@ class ReferralDialog(QDialog):
         self.match_count = QLabel("Type to look for the person before referring them.")
 
         self.form = DetailsForm(staff)
+        self.form.changed.connect(self._typed)
+        self._typed_in = False
         self.form.set_values(
             {
                 "sex": "unknown",
@@ -102,6 +105,12 @@ class ReferralDialog(QDialog):
         layout.addWidget(self.buttons)
         self.search.setFocus()
 
+    def _typed(self) -> None:
+        self._typed_in = True
+
+    def has_input(self) -> bool:
+        return self._typed_in
+
     def _search(self, text: str) -> None:
         if not text.strip():
             self.matches.clear()
@@ -119,7 +128,7 @@ class ReferralDialog(QDialog):
 
     def _open_match(self, index: QModelIndex) -> None:
         self.open_existing.emit(self.matches.row_at(index.row()).patient_id)
-        self.reject()
+        self.close_unasked()
 
     def try_refer(self) -> None:
         try:

@@ -23,6 +23,8 @@ from mdtdesk.ui.meetings.meetings_view import MeetingsView
 from mdtdesk.ui.record.patient_view import PatientView
 from mdtdesk.ui.record.referral_dialog import ReferralDialog
 from mdtdesk.ui.sync.sync_view import SyncView
+from mdtdesk.ui.widgets.changes import Reloader
+from mdtdesk.ui.widgets.guarded import GuardedDialog
 from mdtdesk.ui.widgets.worker import StoreWorker
 
 
@@ -68,12 +70,10 @@ class Workspace(QWidget):
         self.coordinators = CoordinatorsView(store, worker, self)
         self.coordinators.open_patient.connect(self.open_patient)
         self.tabs.addTab(self.coordinators, "Coordinators")
-        # A file in or out may change records under the caseload list.
-        self.sync = SyncView(store, worker, self.caseload.reload)
+        self.sync = SyncView(store, worker)
         self.tabs.addTab(self.sync, "Sync")
         for fixed in range(self.tabs.count()):
             self.tabs.tabBar().setTabButton(fixed, QTabBar.ButtonPosition.RightSide, None)
-        self.tabs.currentChanged.connect(self._tab_shown)
         self.tabs.tabCloseRequested.connect(self.close_tab)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -96,7 +96,6 @@ class Workspace(QWidget):
         view = PatientView(self.store, self.worker, patient_id)
         index = self.tabs.addTab(view, "Opening…")
         view.title_changed.connect(lambda title, v=view: self._retitle(v, title))
-        view.saved.connect(lambda _pid: self.caseload.reload())
         self.tabs.setCurrentIndex(index)
         view.load()
         return view
@@ -116,7 +115,6 @@ class Workspace(QWidget):
             self.meeting_mode.reject()
         mode = MeetingMode(self.store, self.worker, self.caseload.staff, meeting_id, self)
         mode.finished.connect(lambda _code, m=mode: self._meeting_mode_closed(m))
-        mode.finished_meeting.connect(lambda _m: self.meetings.reload())
         self.meeting_mode = mode
         mode.showFullScreen()
         mode.start()
@@ -128,15 +126,6 @@ class Workspace(QWidget):
         if not self.closed:
             self.meetings.reload()
             self.meetings.builder.reload()
-
-    def _tab_shown(self, index: int) -> None:
-        """The worklist and the loads are read when their tab is first shown, and again
-        each time (actions change in records, meetings and sync files)."""
-        shown = self.tabs.widget(index)
-        if shown is self.worklist and not self.closed:
-            self.worklist.reload()
-        elif shown is self.coordinators and not self.closed:
-            self.coordinators.reload()
 
     def show_worklist(self) -> None:
         self.tabs.setCurrentWidget(self.worklist)
@@ -202,13 +191,11 @@ class Workspace(QWidget):
         dialog.open()
 
     def _referred(self, patient_id: str) -> None:
-        self.caseload.reload()
         self.open_patient(patient_id)
 
     def import_csv(self) -> None:
         dialog = ImportDialog(self.store, self.worker, self)
         dialog.setObjectName("import-dialog")
-        dialog.imported.connect(lambda _result: self.caseload.reload())
         dialog.open()
 
     # -- lock and unlock -----------------------------------------------------------
@@ -246,8 +233,13 @@ class Workspace(QWidget):
     def teardown(self) -> None:
         """Clear every model and form and close every dialog (the app is locking)."""
         self.closed = True
+        for reloader in self.findChildren(Reloader):
+            reloader.stop()
         for dialog in self.findChildren(QDialog):
-            dialog.reject()
+            if isinstance(dialog, GuardedDialog):
+                dialog.close_unasked()
+            else:
+                dialog.reject()
             dialog.deleteLater()
         for view in self.patient_views():
             view.clear()

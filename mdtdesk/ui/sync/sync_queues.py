@@ -12,11 +12,15 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from mdtdesk.clock import short_date
+from mdtdesk.nhs_number import format_nhs
+from mdtdesk.store.models import Patient
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.sync_tables import SyncConflict
 from mdtdesk.sync import conflicts, duplicates
@@ -39,6 +43,10 @@ FIELD_NAMES = {
     "referral_status": "Referral status",
     "deleted": "Deleted",
 }
+
+
+def _name(p: Patient) -> str:
+    return f"{p.family_name.upper()}, {p.given_name}"
 
 
 def _when(clock: str) -> str:
@@ -177,17 +185,11 @@ class DuplicateQueue(QWidget):
         self.items: list[DuplicateView] = []
         self.model: RowsModel[tuple[DuplicateView, int]] = RowsModel(
             [
-                ("NHS number", lambda r: r[0].nhs_number),
-                (
-                    "Name",
-                    lambda r: (
-                        f"{r[0].patients[r[1]].family_name.upper()}, "
-                        f"{r[0].patients[r[1]].given_name}"
-                    ),
-                ),
-                ("Born", lambda r: r[0].patients[r[1]].date_of_birth.strftime("%d %b %Y")),
-                ("From", lambda r: r[0].patients[r[1]].home or "this hub"),
-                ("Record id", lambda r: r[0].patients[r[1]].id),
+                ("NHS number", lambda r: format_nhs(r[0].nhs_number)),
+                ("Name", lambda r: _name(r[0].patients[r[1]])),
+                ("Born", lambda r: short_date(r[0].patients[r[1]].date_of_birth)),
+                ("Held by practice", lambda r: r[0].patients[r[1]].home or "this hub"),
+                ("Last changed", lambda r: short_date(r[0].patients[r[1]].updated_at.date())),
             ]
         )
         self.table = list_table(self.model, "Duplicate patients")
@@ -219,10 +221,29 @@ class DuplicateQueue(QWidget):
             self.problem.setText("Select the record to keep first.")
             return
         item, n = self.model.row_at(index.row())
-        store, keep = self.store, item.patients[n].id
+        kept = item.patients[n]
+        others = [p for i, p in enumerate(item.patients) if i != n]
+        where = kept.home or "this hub"
+        answer = QMessageBox.question(
+            self,
+            "Merge duplicate records",
+            f"Keep {_name(kept)} (NHS {format_nhs(item.nhs_number)}) as held by {where}, and "
+            f"merge {len(others)} other record(s) into it?\n\n"
+            + "\n".join(f"• {_name(p)}, held by {p.home or 'this hub'}" for p in others)
+            + "\n\nThe merged records are removed and redirect to the one kept. "
+            "This cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        store, keep = self.store, kept.id
 
         def done(_value: object) -> None:
-            self.problem.setText("")
+            self.problem.setText(
+                f"Merged: kept {_name(kept)} held by {where}; "
+                f"{len(others)} record(s) now redirect to it."
+            )
             self.changed()
 
         self.worker.op(

@@ -90,13 +90,11 @@ class SyncView(QWidget):
         self,
         store: OpenStore,
         worker: StoreWorker,
-        on_synced: Callable[[], None],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.store = store
         self.worker = worker
-        self.on_synced = on_synced
         self.report: dict[str, Any] = {}
         self.heading = QLabel("Reading sync status…")
         self.heading.setWordWrap(True)
@@ -171,6 +169,7 @@ class SyncView(QWidget):
         layout.addWidget(self.problem)
         layout.addWidget(self.pages, 1)
         self.refresh()
+        worker.reload_on(self, Change.SYNC, self.refresh)
 
     # -- status ------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -331,7 +330,6 @@ class SyncView(QWidget):
                 f"{result.records} records.{extra}"
             )
             self.refresh()
-            self.on_synced()
 
         self._start()
         self.worker.op_with_progress(Change.SYNC, work, done, self._failed, self._progress)
@@ -375,7 +373,6 @@ class SyncView(QWidget):
                 self.problem.setText("")
                 self.result.setText(text)
             self.refresh()
-            self.on_synced()
 
         self._start()
         self.worker.op_with_progress(

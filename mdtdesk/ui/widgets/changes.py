@@ -37,10 +37,16 @@ class Reloader(QObject):
         super().__init__(view)
         self.view, self.wants, self._reload = view, wants, reload
         self.stale = False
+        self.stopped = False
         view.installEventFilter(self)
 
+    def stop(self) -> None:
+        """Never reload again (the app is locking; the store is about to close)."""
+        self.stopped = True
+        self.view.removeEventFilter(self)
+
     def changed(self, changes: Change) -> None:
-        if not changes & self.wants:
+        if self.stopped or not changes & self.wants:
             return
         if self.view.isVisible():
             self.stale = False
@@ -49,7 +55,8 @@ class Reloader(QObject):
             self.stale = True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.view and event.type() == QEvent.Type.Show and self.stale:
+        shown = watched is self.view and event.type() == QEvent.Type.Show
+        if shown and self.stale and not self.stopped:
             self.stale = False
             self._reload()
         return False

@@ -165,9 +165,15 @@ class StoreWorker(QObject):
 
         self._start(fn, done, on_failed, on_progress)
 
-    def reload_on(self, view: QWidget, wants: Change, reload: Callable[[], None]) -> Reloader:
-        """Keep `view` current: reload it when a published change is one it shows."""
+    def reload_on(
+        self, view: QWidget, wants: Change, reload: Callable[[], None], stale: bool = False
+    ) -> Reloader:
+        """Keep `view` current: reload it when a published change is one it shows.
+
+        `stale=True` for a view read only when first shown.
+        """
         reloader = Reloader(view, wants, reload)
+        reloader.stale = stale
         self.changed.connect(reloader.changed)
         return reloader
 
