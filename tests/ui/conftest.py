@@ -36,6 +36,13 @@ def demo_dir(demo_template: Path, tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path: Path) -> None:
+    """Window sizes and other settings a test leaves go to its own folder."""
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qs"))
+
+
 @pytest.fixture
 def make_window(qtbot, tmp_path: Path, clock: FixedClock) -> Iterator[Callable[[Path], MainWindow]]:
     made: list[MainWindow] = []

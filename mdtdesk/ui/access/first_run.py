@@ -27,6 +27,7 @@ from mdtdesk.ui.access.recovery_sheet import print_sheet
 from mdtdesk.ui.access.strength_meter import NewPassphrase
 from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.look import problem_label
+from mdtdesk.ui.widgets.windows import fit
 from mdtdesk.ui.widgets.worker import StoreWorker
 
 PROFESSIONS = (
@@ -200,7 +201,7 @@ class FirstRunWizard(QWizard):
         self.recovery_page = RecoveryKeyPage(self)
         for page in (self.practice_page, self.user_page, self.passphrase_page, self.recovery_page):
             self.addPage(page)
-        self.resize(620, 460)
+        fit(self, "first-run", 620, 460)
 
     def create_store(self, passphrase: str) -> None:
         folder, clock, cost = self.folder, self.clock, self.kdf_cost

@@ -27,6 +27,7 @@ from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.forms import choice_combo, date_edit, pydate, qdate
 from mdtdesk.ui.widgets.look import list_table, problem_label
 from mdtdesk.ui.widgets.rows_model import RowsModel
+from mdtdesk.ui.widgets.windows import fit
 from mdtdesk.ui.widgets.worker import StoreWorker
 
 
@@ -113,7 +114,7 @@ class ActionDialog(QDialog):
         layout.addWidget(self.history_view, 1)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
-        self.resize(720, 560)
+        fit(self, "action", 720, 560)
 
     def load(self) -> None:
         store, aid = self.store, self.action_id

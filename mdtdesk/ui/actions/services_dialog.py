@@ -21,6 +21,7 @@ from mdtdesk.store.opened import OpenStore
 from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.look import list_table, problem_label
 from mdtdesk.ui.widgets.rows_model import RowsModel
+from mdtdesk.ui.widgets.windows import fit
 from mdtdesk.ui.widgets.worker import StoreWorker
 
 
@@ -58,7 +59,7 @@ class ServicesDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(self.problem)
         layout.addWidget(close)
-        self.resize(560, 420)
+        fit(self, "services", 560, 420)
 
     def reload(self, select: str | None = None) -> None:
         store = self.store

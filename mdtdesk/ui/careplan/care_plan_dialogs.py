@@ -34,6 +34,7 @@ from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.forms import choice_combo, date_edit, pydate
 from mdtdesk.ui.widgets.look import changed_colour, problem_label
 from mdtdesk.ui.widgets.pdf_preview import PdfPreview
+from mdtdesk.ui.widgets.windows import fit
 from mdtdesk.ui.widgets.worker import StoreWorker
 
 
@@ -125,7 +126,7 @@ class CompareDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
-        self.resize(1100, 760)
+        fit(self, "care-plan-compare", 1100, 760)
         self.show_changes()
 
     def show_changes(self) -> None:

@@ -42,6 +42,7 @@ from mdtdesk.store.vocab import GOAL_PROGRESS, SUPPORT_ROLE
 from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.forms import choice_combo, date_edit, pydate
 from mdtdesk.ui.widgets.look import problem_label
+from mdtdesk.ui.widgets.windows import fit
 from mdtdesk.ui.widgets.worker import StoreWorker
 
 NO_DATE = QDate(2000, 1, 1)
@@ -152,7 +153,7 @@ class CarePlanEditor(QDialog):
         layout.addWidget(buttons)
         for edit in self.texts.values():
             edit.textChanged.connect(self._changed)
-        self.resize(900, 680)
+        fit(self, "care-plan-editor", 900, 680)
         self._filling = False
 
     # -- pages -----------------------------------------------------------------------

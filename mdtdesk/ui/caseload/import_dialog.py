@@ -38,6 +38,7 @@ from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import staff_ids_by_name
 from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.rows_model import RowsModel
+from mdtdesk.ui.widgets.windows import fit
 from mdtdesk.ui.widgets.worker import StoreWorker
 
 NOT_IN_FILE = "(not in the file)"
@@ -56,7 +57,7 @@ class ImportDialog(QDialog):
         self.rows: list[Cells] = []
         self.validation: Validation | None = None
         self.setWindowTitle("Import a caseload CSV")
-        self.resize(900, 680)
+        fit(self, "import", 900, 680)
 
         self.path = QLineEdit()
         self.path.setAccessibleName("CSV file")

@@ -97,6 +97,7 @@ class AgendaBuilder(QWidget):
         self._filling = False
         self.title = QLabel("Choose a meeting, or plan one (Ctrl+Shift+N).")
         self.title.setAccessibleName("Meeting")
+        self.title.setWordWrap(True)
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
@@ -130,11 +131,18 @@ class AgendaBuilder(QWidget):
         self.summaries_button.clicked.connect(self.preview_summaries)
         self.plans_button.clicked.connect(self.print_care_plans)
         self.settings_button.clicked.connect(self.settings)
-        actions = QHBoxLayout()
-        for button in self.meeting_buttons:
-            actions.addWidget(button)
-        actions.addStretch()
-        actions.addWidget(self.settings_button)
+        # Two rows, so the tab fits a 1024-pixel-wide screen.
+        actions = QVBoxLayout()
+        running_row, papers_row = QHBoxLayout(), QHBoxLayout()
+        for button in self.meeting_buttons[:3]:
+            running_row.addWidget(button)
+        running_row.addStretch()
+        running_row.addWidget(self.settings_button)
+        for button in self.meeting_buttons[3:]:
+            papers_row.addWidget(button)
+        papers_row.addStretch()
+        actions.addLayout(running_row)
+        actions.addLayout(papers_row)
 
         self.model = AgendaModel()
         self.model.reordered.connect(self.reorder)
@@ -158,6 +166,11 @@ class AgendaBuilder(QWidget):
         self.presenter.setAccessibleName("Presenter")
         self.gp = QComboBox()
         self.gp.setAccessibleName("GP slot")
+        for combo in (self.presenter, self.gp):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(14)
         self.up_button = QPushButton("Up")
         self.down_button = QPushButton("Down")
         self.remove_button = QPushButton("&Remove")
@@ -178,13 +191,16 @@ class AgendaBuilder(QWidget):
             case.addWidget(QLabel(label))
             case.addWidget(widget)
         case.addStretch()
+        moves = QHBoxLayout()
         for button in (self.up_button, self.down_button, self.remove_button, self.group_button):
-            case.addWidget(button)
+            moves.addWidget(button)
+        moves.addStretch()
         agenda_box = QGroupBox("Agenda (drag rows, or Ctrl+Up and Ctrl+Down, to reorder)")
         agenda_layout = QVBoxLayout(agenda_box)
         agenda_layout.addWidget(self.table)
         agenda_layout.addWidget(self.total)
         agenda_layout.addLayout(case)
+        agenda_layout.addLayout(moves)
 
         self.proposals = RowsModel[Proposal](
             [

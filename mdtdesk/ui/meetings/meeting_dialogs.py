@@ -36,6 +36,7 @@ from mdtdesk.store.vocab import DISCIPLINES
 from mdtdesk.ui.widgets.forms import staff_combo
 from mdtdesk.ui.widgets.look import list_table, problem_label
 from mdtdesk.ui.widgets.rows_model import RowsModel
+from mdtdesk.ui.widgets.windows import fit
 
 MAX_MATCHES = 50
 
@@ -143,7 +144,7 @@ class AddCaseDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
-        self.resize(620, 420)
+        fit(self, "add-case", 620, 420)
 
     def _find(self, text: str) -> None:
         found = self._index.visible(CaseloadQuery(search=text)) if text.strip() else []

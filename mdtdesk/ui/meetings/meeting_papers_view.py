@@ -25,6 +25,7 @@ from mdtdesk.store.opened import OpenStore
 from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.look import problem_label
 from mdtdesk.ui.widgets.pdf_preview import PdfPreview
+from mdtdesk.ui.widgets.windows import fit
 from mdtdesk.ui.widgets.worker import StoreWorker
 
 
@@ -68,7 +69,7 @@ class SummariesDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
-        self.resize(640, 360)
+        fit(self, "summaries", 640, 360)
 
     def _printed(self, how: str, count: int) -> None:
         store, meeting = self.store, self.meeting_id

@@ -29,6 +29,7 @@ from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.guarded import GuardedDialog
 from mdtdesk.ui.widgets.look import list_table
 from mdtdesk.ui.widgets.rows_model import RowsModel
+from mdtdesk.ui.widgets.windows import fit
 from mdtdesk.ui.widgets.worker import StoreWorker
 
 MAX_MATCHES = 50
@@ -53,7 +54,7 @@ class ReferralDialog(GuardedDialog):
         self.on = today(store.clock)
         self._index = caseload
         self.setWindowTitle("New referral")
-        self.resize(980, 720)
+        fit(self, "referral", 980, 720)
 
         self.search = QLineEdit()
         self.search.setAccessibleName("Look for the person in the caseload")

@@ -30,6 +30,7 @@ from mdtdesk.ui.record.patient_view import FORM
 from mdtdesk.ui.shell.preferences import Preferences, PreferencesDialog
 from mdtdesk.ui.shell.workspace import Workspace, WorkspaceState
 from mdtdesk.ui.widgets.changes import Change
+from mdtdesk.ui.widgets.windows import fit
 from mdtdesk.ui.widgets.worker import StoreWorker
 
 ACTIVITY = frozenset(
@@ -87,7 +88,7 @@ class MainWindow(QMainWindow):
         self.last_state: WorkspaceState | None = None
         self.practice_name = ""
         self.setWindowTitle("mdtdesk")
-        self.resize(1280, 800)
+        fit(self, "main", 1280, 800, settings)
         self.setAcceptDrops(True)
 
         self.stack = QStackedWidget()

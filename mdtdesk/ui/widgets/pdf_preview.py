@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from mdtdesk.printing.document import save
 from mdtdesk.ui.widgets.look import problem_label
+from mdtdesk.ui.widgets.windows import fit
 
 Printed = Callable[[str], None]  # told "file" or "printer" once the paper has left
 
@@ -72,7 +73,7 @@ class PdfPreview(QDialog):
         layout.addWidget(self.pages)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
-        self.resize(900, 1000)
+        fit(self, "pdf-preview", 900, 1000)
 
     def choose_file(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save as PDF", self.file_name, "PDF (*.pdf)")

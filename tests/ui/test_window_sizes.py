@@ -1,0 +1,58 @@
+"""Every window can be used on a 1024x700 screen (issue 15, defect 9)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from mdtdesk.ui.widgets.pdf_preview import PdfPreview
+from tests.ui.conftest import settle, unlock
+
+SMALL = (1024, 700)
+
+
+def _fits(widget: QWidget) -> tuple[int, int]:
+    hint = widget.minimumSizeHint().expandedTo(widget.minimumSize())
+    return hint.width(), hint.height()
+
+
+def test_main_window_record_and_meeting_mode_fit_a_small_laptop(
+    qtbot, demo_dir, make_window
+) -> None:
+    window = make_window(demo_dir)
+    unlock(qtbot, window)
+    workspace = window.workspace
+    tooth = []
+    for i in range(workspace.tabs.count()):
+        workspace.tabs.setCurrentIndex(i)
+        settle(qtbot, window)
+        w, h = _fits(window)
+        tooth.append((workspace.tabs.tabText(i), w, h))
+    pid = workspace.caseload.model.row_at(0).patient_id
+    view = workspace.open_patient(pid)
+    qtbot.waitUntil(lambda: view.record is not None, timeout=10000)
+    for i in range(view.tabs.count()):
+        view.tabs.setCurrentIndex(i)
+        w, h = _fits(window)
+        tooth.append((f"record: {view.tabs.tabText(i)}", w, h))
+    meeting = workspace.meetings.builder.meeting_id
+    workspace.open_meeting_mode(meeting)
+    mode = workspace.meeting_mode
+    qtbot.waitUntil(lambda: mode.loaded is not None, timeout=10000)
+    w, h = _fits(mode)
+    tooth.append(("meeting mode", w, h))
+    too_big = [t for t in tooth if t[1] > SMALL[0] or t[2] > SMALL[1]]
+    assert too_big == []
+
+
+def test_a_preview_opens_within_the_screen_and_remembers_its_size(qtbot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    preview = PdfPreview("Agenda", "agenda.pdf", b"%PDF-1.4\n%%EOF\n", lambda _how: None, parent)
+    room = preview.screen().availableGeometry()
+    assert preview.height() <= room.height() and preview.width() <= room.width()
+    assert _fits(preview)[1] <= SMALL[1]
+    preview.show()
+    preview.resize(500, 400)
+    preview.hide()
+    again = PdfPreview("Agenda", "agenda.pdf", b"%PDF-1.4\n%%EOF\n", lambda _how: None, parent)
+    assert (again.width(), again.height()) == (500, 400)
