@@ -20,7 +20,14 @@ from mdtdesk.store.models import (
     Outcome,
     Patient,
 )
-from mdtdesk.store.vocab import ACTION_STATUS, CONTACT_KIND, REFERRAL_STATUS
+from mdtdesk.store.vocab import (
+    ACTION_STATUS,
+    CONSENT,
+    CONTACT_KIND,
+    OUTCOME,
+    PLAN_STATUS,
+    REFERRAL_STATUS,
+)
 
 if TYPE_CHECKING:
     from mdtdesk.patients.record import HospitalRow
@@ -76,12 +83,12 @@ def build_timeline(
                 p.consent_recorded_at,
                 False,
                 "consent",
-                f"Consent recorded as {p.consent_status.replace('_', ' ')} "
+                f"Consent recorded as {CONSENT.get(p.consent_status, p.consent_status).lower()} "
                 f"by {_name(staff, p.consent_recorded_by_id)}",
             )
         )
     discussed = s.execute(
-        select(Meeting.starts_at, AgendaItem.reason, Outcome.outcome, Outcome.notes)
+        select(Meeting.starts_at, Meeting.state, AgendaItem.reason, Outcome.outcome, Outcome.notes)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .outerjoin(Outcome, (Outcome.agenda_item_id == AgendaItem.id) & Outcome.deleted.is_(False))
         .where(
@@ -90,12 +97,18 @@ def build_timeline(
             Meeting.deleted.is_(False),
         )
     ).all()
-    for starts_at, reason, outcome, notes in discussed:
-        text = f"Discussed at the MDT meeting: {reason}"
-        if outcome:
-            text += f" — outcome: {outcome.replace('_', ' ')}"
+    for starts_at, state, reason, outcome, notes in discussed:
+        # Only a case the team decided on was discussed; a meeting still to come (or a
+        # case carried forward) is an agenda place, not a discussion.
+        if outcome and outcome not in ("pending", "not_discussed"):
+            text = f"Discussed at the MDT meeting: {reason} — outcome: "
+            text += OUTCOME.get(outcome, outcome).lower()
             if notes:
                 text += f" ({notes})"
+        elif state == "finished":
+            text = f"On the MDT agenda, not discussed: {reason}"
+        else:
+            text = f"On the agenda of the MDT meeting: {reason}"
         out.append(TimelineEntry(starts_at, False, "meeting", text))
     # An action agreed at a meeting happened then, whenever the record was typed in.
     meeting_ids = {a.meeting_id for a in actions if a.meeting_id}
@@ -151,15 +164,14 @@ def build_timeline(
             text = f"A&E attendance{where}{why}"
         out.append(TimelineEntry(_on(h.started_on), True, h.kind, text))
     for plan in plans:
-        agreed = f", agreed {plan.agreed_on:%d %b %Y}" if plan.agreed_on else ""
-        out.append(
-            TimelineEntry(
-                plan.created_at,
-                False,
-                "care_plan",
-                f"Care plan version {plan.version} ({plan.status}){agreed}",
-            )
-        )
+        # An agreed plan is dated by the day it was agreed with the person, a draft by
+        # its last change; never by when the row happened to be made.
+        status = PLAN_STATUS.get(plan.status, plan.status).lower()
+        what = f"Care plan version {plan.version} ({status})"
+        if plan.agreed_on is not None:
+            out.append(TimelineEntry(_on(plan.agreed_on), True, "care_plan", f"{what}, agreed"))
+        else:
+            out.append(TimelineEntry(plan.updated_at, False, "care_plan", what))
     out.sort(key=lambda e: e.at, reverse=True)
     return out
 

@@ -200,18 +200,20 @@ class WorklistView(QWidget):
         layout.addLayout(actions_row)
         layout.addWidget(self.message)
         layout.addWidget(self.problem)
-        keys: list[tuple[str, Callable[[], None]]] = [
-            (f"Ctrl+{n}", partial(self.set_status, s)) for n, s in enumerate(STATUS_KEYS, 1)
+        keys: list[tuple[str, str, Callable[[], None]]] = [
+            (f"Ctrl+{n}", f"Actions: mark {ACTION_STATUS[s].lower()}", partial(self.set_status, s))
+            for n, s in enumerate(STATUS_KEYS, 1)
         ]
         keys += [
-            ("Ctrl+R", self.reassign),
-            ("Ctrl+Z", self.undo),
-            ("Ctrl+P", self.print_visits),
-            ("Ctrl+O", self.open_record),
+            ("Ctrl+R", "Actions: reassign", self.reassign),
+            ("Ctrl+Z", "Actions: undo the last change", self.undo),
+            ("Ctrl+P", "Actions: print the home-visits list", self.print_visits),
+            ("Ctrl+O", "Actions: open the person's record", self.open_record),
         ]
-        for sequence, slot in keys:
+        for sequence, what, slot in keys:
             shortcut = QShortcut(QKeySequence(sequence), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.setWhatsThis(what)
             shortcut.activated.connect(slot)
 
     # -- loading -------------------------------------------------------------------

@@ -71,6 +71,7 @@ class CaseloadView(QWidget):
         self.search.setAccessibleName("Search the caseload")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._query_changed)
+        self.search.returnPressed.connect(self._search_entered)
 
         self.coordinator = self._combo("Named coordinator filter", [("Any coordinator", None)])
         self.status = self._combo(
@@ -203,6 +204,15 @@ class CaseloadView(QWidget):
             return
         self.table.selectRow(row)
         self.table.scrollTo(self.model.index(row, 0))
+
+    def _search_entered(self) -> None:
+        """Enter in the search box opens the one person found, or moves to the list."""
+        if self.model.rowCount() == 1:
+            self.open_patient.emit(self.model.row_at(0).patient_id)
+        elif self.model.rowCount():
+            self.table.setFocus()
+            if not self.table.selectionModel().hasSelection():
+                self.table.selectRow(0)
 
     def _activated(self, index: QModelIndex) -> None:
         self.open_patient.emit(self.model.row_at(index.row()).patient_id)

@@ -8,10 +8,19 @@ rebuilds the workspace where they were.
 
 from __future__ import annotations
 
+import html
+from importlib.metadata import version
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -163,6 +172,10 @@ class MainWindow(QMainWindow):
         self.contact_action = act("&Log a contact…", "Ctrl+Shift+L", self._log_contact)
         self.care_plan_action = act("Edit care &plan…", "Ctrl+Shift+P", self._edit_care_plan)
         self.quit_action = act("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.keys_action = act(
+            "&Keyboard shortcuts", QKeySequence.StandardKey.HelpContents, self._keys
+        )
+        self.about_action = act("&About mdtdesk", "", self._about)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.import_action)
         file_menu.addSeparator()
@@ -187,6 +200,9 @@ class MainWindow(QMainWindow):
         sync_menu.addAction(self.sync_action)
         sync_menu.addAction(self.sync_export_action)
         sync_menu.addAction(self.sync_import_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.keys_action)
+        help_menu.addAction(self.about_action)
         self.unlocked_only = (
             self.worklist_action,
             self.coordinators_action,
@@ -204,6 +220,41 @@ class MainWindow(QMainWindow):
             self.import_action,
             self.close_record_action,
             self.lock_action,
+        )
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """Every key the windows register now: the menus' actions, and the keys of the
+        screens on show (each QShortcut that says what it does), so the list cannot
+        drift from what the keys really do."""
+        rows: list[tuple[str, str]] = []
+        for action in self.actions():
+            if not action.shortcut().isEmpty():
+                keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                rows.append((action.text().replace("&", "").rstrip("…"), keys))
+        for shortcut in self.findChildren(QShortcut):
+            if shortcut.whatsThis() and not shortcut.key().isEmpty():
+                keys = shortcut.key().toString(QKeySequence.SequenceFormat.NativeText)
+                rows.append((shortcut.whatsThis(), keys))
+        return sorted(set(rows))
+
+    def _keys(self) -> None:
+        rows = "".join(
+            f"<tr><td>{html.escape(what)}</td><td><b>{html.escape(keys)}</b></td></tr>"
+            for what, keys in self.shortcut_rows()
+        )
+        box = QMessageBox(self)
+        box.setObjectName("shortcuts")
+        box.setWindowTitle("Keyboard shortcuts")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(f"<table cellspacing='6'>{rows}</table>")
+        box.open()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About mdtdesk",
+            f"mdtdesk {version('mdtdesk')}\n\nMultidisciplinary team meetings for GP practices:"
+            " an encrypted caseload, meetings, actions, care plans and sync by file.",
         )
 
     def _show_worklist(self) -> None:

@@ -1,0 +1,52 @@
+"""Keyboard paths (issue 15, defects 12 and 14)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+from mdtdesk.ui.record.patient_view import PatientView
+from mdtdesk.ui.widgets.forms import date_edit
+from tests.action_helpers import TODAY
+from tests.ui.conftest import unlock
+
+
+def test_enter_in_the_search_opens_the_one_match(qtbot, demo_dir, make_window) -> None:
+    window = make_window(demo_dir)
+    unlock(qtbot, window)
+    caseload = window.workspace.caseload
+    row = caseload.model.row_at(0)
+    caseload.search.setText(row.nhs_number)
+    assert caseload.model.rowCount() == 1
+    qtbot.keyClick(caseload.search, Qt.Key.Key_Return)
+    view = window.workspace.tabs.currentWidget()
+    assert isinstance(view, PatientView) and view.patient_id == row.patient_id
+
+
+def test_tab_leaves_a_date_field_in_one_step(qtbot) -> None:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    edit = date_edit(TODAY, "Due date")
+    after = QLineEdit()
+    layout.addWidget(edit)
+    layout.addWidget(after)
+    qtbot.addWidget(box)
+    box.show()
+    box.activateWindow()
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus, timeout=2000)
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+    # QDateEdit alone takes Tab to walk its day, month and year sections.
+    assert after.hasFocus()
+
+
+def test_help_lists_the_keys_the_windows_register(qtbot, demo_dir, make_window) -> None:
+    window = make_window(demo_dir)
+    unlock(qtbot, window)
+    window.worklist_action.trigger()
+    rows = dict(window.shortcut_rows())
+    assert rows["Lock"] == "Ctrl+L"
+    assert rows["Actions: mark done"] == "Ctrl+4"
+    assert "Keyboard shortcuts" in rows
+    menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert menus[-1] == "Help"
