@@ -32,9 +32,9 @@ from mdtdesk.sync.export import export_for_hub, export_for_practice
 from mdtdesk.sync.hub import create_hub
 from mdtdesk.sync.importing import import_file
 from mdtdesk.ui.access.first_run import FirstRunWizard
-from mdtdesk.ui.shell.main_window import MainWindow
 from mdtdesk.ui.record.patient_view import PatientView
 from mdtdesk.ui.record.referral_dialog import ReferralDialog
+from mdtdesk.ui.shell.main_window import MainWindow
 from mdtdesk.ui.widgets.worker import StoreWorker
 
 

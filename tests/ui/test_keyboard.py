@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from mdtdesk.ui.record.patient_view import PatientView
 from mdtdesk.ui.widgets.forms import date_edit
@@ -50,3 +50,16 @@ def test_help_lists_the_keys_the_windows_register(qtbot, demo_dir, make_window) 
     assert "Keyboard shortcuts" in rows
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert menus[-1] == "Help"
+
+
+def test_no_record_field_shares_its_alt_key_with_a_menu(qtbot, demo_dir, make_window) -> None:
+    window = make_window(demo_dir)
+    unlock(qtbot, window)
+    view = window.workspace.open_patient(window.workspace.caseload.model.row_at(0).patient_id)
+    menus = {_key(a.text()) for a in window.menuBar().actions()}
+    fields = [_key(w.text()) for w in view.form.findChildren(QLabel) if "&" in w.text()]
+    assert menus.isdisjoint(fields), menus & set(fields)
+
+
+def _key(text: str) -> str:
+    return text[text.index("&") + 1].lower()

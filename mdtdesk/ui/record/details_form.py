@@ -23,23 +23,25 @@ from mdtdesk.store.vocab import CASELOAD_STATUS, CONSENT
 from mdtdesk.ui.widgets.forms import select_data
 from mdtdesk.ui.widgets.look import problem_label
 
+# Alt keys: none of F, P, M, A, S or H, which open the menus (Alt+H once opened Help
+# instead of the phone field).
 LEFT = (
     ("nhs_number", "&NHS number", "e.g. 999 000 0018"),
-    ("family_name", "&Family name", ""),
+    ("family_name", "Fami&ly name", ""),
     ("given_name", "&Given name", ""),
     ("date_of_birth", "Date of &birth", "DD/MM/YYYY"),
     ("sex", "Se&x", ""),
-    ("address", "&Address", ""),
-    ("postcode", "&Postcode", "e.g. NR1 3AB"),
-    ("phone", "P&hone", ""),
+    ("address", "Add&ress", ""),
+    ("postcode", "Postco&de", "e.g. NR1 3AB"),
+    ("phone", "Phone n&umber", ""),
 )
 RIGHT = (
-    ("caseload_status", "&Status", ""),
+    ("caseload_status", "S&tatus", ""),
     ("named_coordinator_id", "Named &coordinator", ""),
     ("consent_status", "C&onsent to share", ""),
-    ("efi_score", "&eFI score", "0 to 1, e.g. 0.27"),
+    ("efi_score", "eF&I score", "0 to 1, e.g. 0.27"),
     ("next_review_date", "Next re&view", "DD/MM/YYYY"),
-    ("referral_date", "Referral &date", "DD/MM/YYYY"),
+    ("referral_date", "R&eferral date", "DD/MM/YYYY"),
     ("referral_source", "Referred b&y", "e.g. District nursing"),
 )
 FLAGS = (

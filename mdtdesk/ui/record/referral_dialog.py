@@ -89,7 +89,7 @@ class ReferralDialog(GuardedDialog):
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Message")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.refer_button = QPushButton("&Refer")
+        self.refer_button = QPushButton("Re&fer")
         self.refer_button.setDefault(True)
         self.buttons.addButton(self.refer_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.try_refer)
