@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -493,7 +494,21 @@ class AgendaBuilder(QWidget):
         )
 
     def add_all(self) -> None:
-        self._add([(p.patient_id, p.reason) for p in self.proposals.all()])
+        """Add everyone proposed, after saying how many and how long that would run
+        ("Add all" once put 545 people on one agenda without a word)."""
+        wanted = [(p.patient_id, p.reason) for p in self.proposals.all()]
+        if not wanted or self.loaded is None:
+            return
+        length = self.loaded.meeting.length_minutes
+        answer = QMessageBox.question(
+            self,
+            "Add everyone proposed",
+            f"Add all {len(wanted)} people proposed to this {length}-minute meeting's agenda?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._add(wanted)
 
     def add_by_hand(self) -> None:
         if self.loaded is None or self.loaded.meeting.state == "finished":

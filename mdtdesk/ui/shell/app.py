@@ -9,6 +9,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mdtdesk.clock import Clock, SystemClock
+from mdtdesk.logs import start_logging
 from mdtdesk.store import errors, lifecycle
 from mdtdesk.store.keyfile import KdfCost
 from mdtdesk.store.layout import StorePaths
@@ -58,6 +59,7 @@ def run_app(folder: Path, user: str | None, kdf_cost: KdfCost) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("mdtdesk")
     app.setOrganizationName("mdtdesk")
+    start_logging()
     clock = SystemClock()
     worker = StoreWorker()
     settings = QSettings()
