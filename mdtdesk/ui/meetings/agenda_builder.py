@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -42,6 +41,7 @@ from mdtdesk.ui.meetings.meeting_dialogs import (
 )
 from mdtdesk.ui.meetings.meeting_papers_view import open_paper, open_summaries
 from mdtdesk.ui.widgets.changes import Change
+from mdtdesk.ui.widgets.guarded import confirm
 from mdtdesk.ui.widgets.look import list_table, problem_label, warning_colour
 from mdtdesk.ui.widgets.rows_model import RowsModel
 from mdtdesk.ui.widgets.worker import StoreWorker
@@ -500,14 +500,8 @@ class AgendaBuilder(QWidget):
         if not wanted or self.loaded is None:
             return
         length = self.loaded.meeting.length_minutes
-        answer = QMessageBox.question(
-            self,
-            "Add everyone proposed",
-            f"Add all {len(wanted)} people proposed to this {length}-minute meeting's agenda?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        asked = f"Add all {len(wanted)} people proposed to this {length}-minute meeting's agenda?"
+        if confirm(self, "Add everyone proposed", asked):
             self._add(wanted)
 
     def add_by_hand(self) -> None:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -26,6 +25,7 @@ from mdtdesk.store.sync_tables import SyncConflict
 from mdtdesk.sync import conflicts, duplicates
 from mdtdesk.sync.duplicates import DuplicateView
 from mdtdesk.ui.widgets.changes import Change
+from mdtdesk.ui.widgets.guarded import confirm
 from mdtdesk.ui.widgets.look import list_table, problem_label
 from mdtdesk.ui.widgets.rows_model import RowsModel
 from mdtdesk.ui.widgets.worker import StoreWorker
@@ -224,18 +224,14 @@ class DuplicateQueue(QWidget):
         kept = item.patients[n]
         others = [p for i, p in enumerate(item.patients) if i != n]
         where = kept.home or "this hub"
-        answer = QMessageBox.question(
-            self,
-            "Merge duplicate records",
+        asked = (
             f"Keep {_name(kept)} (NHS {format_nhs(item.nhs_number)}) as held by {where}, and "
             f"merge {len(others)} other record(s) into it?\n\n"
             + "\n".join(f"• {_name(p)}, held by {p.home or 'this hub'}" for p in others)
             + "\n\nThe merged records are removed and redirect to the one kept. "
-            "This cannot be undone.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
+            "This cannot be undone."
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(self, "Merge duplicate records", asked):
             return
         store, keep = self.store, kept.id
 

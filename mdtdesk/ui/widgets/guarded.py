@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 
 class GuardedDialog(QDialog):
@@ -32,3 +32,15 @@ class GuardedDialog(QDialog):
 
     def close_unasked(self) -> None:
         QDialog.reject(self)
+
+
+def confirm(parent: QWidget, title: str, text: str) -> bool:
+    """Ask Yes or Cancel, Cancel the default (for work that is large or cannot be undone)."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Yes
