@@ -254,6 +254,7 @@ def _open_with_keys(
         kf = _finish_interrupted_rekey(paths, kf, used)
     store = OpenStore(paths, engine, kf, keys[used], node_id, actor, clock)
     _record_unlock(store)
+    store.practice()  # read here, off the GUI thread, for the window's title
     return store
 
 

@@ -32,6 +32,7 @@ class OpenStore:
     actor: Actor
     clock: Clock
     _factory: sessionmaker[Session] = field(init=False, repr=False)
+    _practice: PracticeInfo | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.rebind()
@@ -52,11 +53,16 @@ class OpenStore:
         return session
 
     def practice(self) -> PracticeInfo:
+        """This store's own practice, read once: opening a store reads it on the thread
+        that opens it, so a window can show it without touching the store itself."""
+        if self._practice is not None:
+            return self._practice
         with self.session() as s:
             row = s.execute(select(Practice).where(Practice.deleted.is_(False))).scalars().first()
         if row is None:
             return PracticeInfo("", "")
-        return PracticeInfo(row.ods_code, row.name)
+        self._practice = PracticeInfo(row.ods_code, row.name)
+        return self._practice
 
     def acting_staff(self, session: Session) -> StaffMember | None:
         if self.actor.staff_id is None:
