@@ -13,7 +13,6 @@ import shiboken6
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QMessageBox,
     QPushButton,
@@ -33,6 +32,7 @@ from mdtdesk.store.vocab import PLAN_STATUS
 from mdtdesk.ui.careplan.care_plan_dialogs import AgreeDialog, CompareDialog, print_plans
 from mdtdesk.ui.careplan.care_plan_editor import CarePlanEditor
 from mdtdesk.ui.widgets.changes import Change
+from mdtdesk.ui.widgets.files import save_name
 from mdtdesk.ui.widgets.look import day_text, list_table
 from mdtdesk.ui.widgets.rows_model import RowsModel
 from mdtdesk.ui.widgets.worker import StoreWorker
@@ -246,7 +246,7 @@ class CarePlanTab(QWidget):
         if not self.plans.all():
             return
         name = f"Care plan - {self._name().replace(',', '')}.json"
-        path, _ = QFileDialog.getSaveFileName(self, "Export as FHIR", name, "FHIR JSON (*.json)")
+        path = save_name(self, "fhir", "Export as FHIR", name, "FHIR JSON (*.json)")
         if path:
             self.export_to(Path(path))
 

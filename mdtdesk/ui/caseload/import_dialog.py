@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,6 +36,7 @@ from mdtdesk.clock import today
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import staff_ids_by_name
 from mdtdesk.ui.widgets.changes import Change
+from mdtdesk.ui.widgets.files import open_name
 from mdtdesk.ui.widgets.rows_model import RowsModel
 from mdtdesk.ui.widgets.windows import fit
 from mdtdesk.ui.widgets.worker import StoreWorker
@@ -125,9 +125,7 @@ class ImportDialog(QDialog):
         layout.addLayout(buttons)
 
     def _choose(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, "Choose a caseload CSV", "", "CSV files (*.csv);;All files (*)"
-        )
+        name = open_name(self, "csv", "Choose a caseload CSV", "CSV files (*.csv);;All files (*)")
         if name:
             self.path.setText(name)
             self.read_file()

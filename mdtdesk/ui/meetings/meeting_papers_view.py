@@ -10,7 +10,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QListWidget,
     QPushButton,
@@ -23,6 +22,7 @@ from mdtdesk.printing.document import save
 from mdtdesk.printing.meeting_papers import Paper
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.ui.widgets.changes import Change
+from mdtdesk.ui.widgets.files import folder_name
 from mdtdesk.ui.widgets.look import problem_label
 from mdtdesk.ui.widgets.pdf_preview import PdfPreview
 from mdtdesk.ui.widgets.windows import fit
@@ -91,7 +91,7 @@ class SummariesDialog(QDialog):
         dialog.open()
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Save the outcome summaries in")
+        folder = folder_name(self, "papers", "Save the outcome summaries in")
         if folder:
             self.save_all(Path(folder))
 

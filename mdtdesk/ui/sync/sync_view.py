@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -33,6 +32,7 @@ from mdtdesk.sync.fileformat import SyncRefused
 from mdtdesk.sync.importing import Imported, import_file
 from mdtdesk.ui.sync.sync_queues import ConflictQueue, DuplicateQueue
 from mdtdesk.ui.widgets.changes import Change
+from mdtdesk.ui.widgets.files import open_name, open_names, save_name
 from mdtdesk.ui.widgets.look import list_table, problem_label
 from mdtdesk.ui.widgets.rows_model import RowsModel
 from mdtdesk.ui.widgets.worker import StoreWorker
@@ -246,8 +246,8 @@ class SyncView(QWidget):
     # -- enrolment ---------------------------------------------------------------------
     def save_enrolment(self) -> None:
         name = f"{self.store.practice().ods_code}-enrolment.json"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save our enrolment file", name, "Enrolment files (*.json)"
+        path = save_name(
+            self, "enrolment", "Save our enrolment file", name, "Enrolment files (*.json)"
         )
         if not path:
             return
@@ -260,9 +260,7 @@ class SyncView(QWidget):
         )
 
     def take_enrolment(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Their enrolment file", "", "Enrolment files (*.json)"
-        )
+        path = open_name(self, "enrolment", "Their enrolment file", "Enrolment files (*.json)")
         if path:
             self.enrol_from(Path(path))
 
@@ -298,8 +296,9 @@ class SyncView(QWidget):
         if not ods:
             return
         suggested = f"{'hub-to-' if hub else ''}{ods}-{self._next_sequence(ods)}.mdtsync"
-        path, _ = QFileDialog.getSaveFileName(
+        path = save_name(
             self,
+            "sync",
             "Export a sync file (to a folder or USB stick)",
             suggested,
             "Sync files (*.mdtsync)",
@@ -341,9 +340,7 @@ class SyncView(QWidget):
         return 1
 
     def choose_imports(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Sync files to import", "", "Sync files (*.mdtsync)"
-        )
+        paths = open_names(self, "sync", "Sync files to import", "Sync files (*.mdtsync)")
         if paths:
             self.import_files([Path(p) for p in paths])
 

@@ -17,7 +17,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from mdtdesk.printing.document import save
+from mdtdesk.ui.widgets.files import save_name
 from mdtdesk.ui.widgets.look import problem_label
 from mdtdesk.ui.widgets.windows import fit
 
@@ -76,7 +76,7 @@ class PdfPreview(QDialog):
         fit(self, "pdf-preview", 900, 1000)
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save as PDF", self.file_name, "PDF (*.pdf)")
+        path = save_name(self, "papers", "Save as PDF", self.file_name, "PDF (*.pdf)")
         if path:
             self.save_to(Path(path))
 
