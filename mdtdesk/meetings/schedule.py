@@ -7,7 +7,7 @@ corrected, but only with a reason, and each correction is audited as an amendmen
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -58,6 +58,29 @@ def _check(starts_at: datetime, length_minutes: int, place: str) -> None:
         raise MeetingError("Place: keep it to 200 characters.")
 
 
+def _refuse_clash(
+    session: Session, starts_at: datetime, length_minutes: int, other_than: str | None = None
+) -> None:
+    """Refuse a meeting that overlaps another (meetings once double-booked silently)."""
+    ends_at = starts_at + timedelta(minutes=length_minutes)
+    near = session.execute(
+        select(Meeting).where(
+            Meeting.deleted.is_(False),
+            Meeting.starts_at < ends_at,
+            Meeting.starts_at > starts_at - timedelta(minutes=480),
+        )
+    ).scalars()
+    for other in near:
+        other_start = other.starts_at.replace(tzinfo=other.starts_at.tzinfo or UTC)
+        other_end = other_start + timedelta(minutes=other.length_minutes)
+        if other.id != other_than and other_start < ends_at and starts_at < other_end:
+            local = other_start.astimezone()
+            raise MeetingError(
+                f"Time: another meeting is already planned for {local:%a} "
+                f"{local.day} {local:%b %Y} at {local:%H:%M} ({other.length_minutes} min)."
+            )
+
+
 def schedule(
     store: OpenStore,
     *,
@@ -74,6 +97,7 @@ def schedule(
     with store.session() as s, s.begin():
         made: list[Meeting] = []
         for week in range(weeks):
+            _refuse_clash(s, starts_at + timedelta(weeks=week), length_minutes)
             meeting = Meeting(
                 starts_at=starts_at + timedelta(weeks=week),
                 length_minutes=length_minutes,
@@ -200,6 +224,7 @@ def edit(
     with store.session() as s, s.begin():
         meeting = get(s, meeting_id)
         guard(s, meeting, reason, "meeting details")
+        _refuse_clash(s, starts_at, length_minutes, other_than=meeting_id)
         meeting.starts_at = starts_at
         meeting.length_minutes = length_minutes
         meeting.place = place.strip()

@@ -195,3 +195,20 @@ def test_edit_meeting_details(store: OpenStore) -> None:
     schedule.edit(store, mid, starts_at=later, length_minutes=45, place="Library", chair_id=None)
     row = schedule.meeting_row(store, mid)
     assert (row.starts_at, row.length_minutes, row.place, row.chair) == (later, 45, "Library", "")
+
+
+def test_a_meeting_that_overlaps_another_is_refused(store: OpenStore) -> None:
+    one = datetime(2026, 12, 8, 12, 30, tzinfo=UTC)
+    [first] = schedule.schedule(
+        store, starts_at=one, length_minutes=90, place="Room 1", chair_id=None
+    )
+    with pytest.raises(MeetingError, match="another meeting is already planned"):
+        schedule.schedule(
+            store, starts_at=one.replace(hour=13), length_minutes=30, place="Room 2", chair_id=None
+        )
+    [later] = schedule.schedule(
+        store, starts_at=one.replace(hour=14), length_minutes=60, place="Room 1", chair_id=None
+    )
+    with pytest.raises(MeetingError, match="another meeting"):
+        schedule.edit(store, later, starts_at=one, length_minutes=60, place="Room 1", chair_id=None)
+    schedule.edit(store, first, starts_at=one, length_minutes=60, place="Room 3", chair_id=None)
