@@ -12,6 +12,7 @@ from mdtdesk.ui.record.details_form import DetailsForm
 from mdtdesk.ui.record.patient_view import PatientView
 from mdtdesk.ui.record.referral_dialog import ReferralDialog
 from tests.ui.conftest import answer_next_message_box, settle, unlock
+from tests.ui.test_meetings_ui import fill_agenda, open_meetings, start_meeting
 
 
 def _with_coordinator(window) -> tuple[str, str]:
@@ -100,3 +101,21 @@ def test_esc_on_a_filled_referral_asks_before_discarding(qtbot, demo_dir, make_w
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     timer.stop()
     assert not dialog.isVisible()
+
+
+def test_meeting_mode_starts_each_case_with_no_owner_and_no_action_text(
+    qtbot, demo_dir, make_window
+) -> None:
+    window = make_window(demo_dir)
+    builder = open_meetings(qtbot, window)
+    fill_agenda(qtbot, window, builder, 2)
+    mode = start_meeting(qtbot, window, builder)
+    mode.go(0)
+    settle(qtbot, window)
+    assert mode.action_owner.count() > 1  # the owner list is filled from the meeting's read
+    mode.action_owner.setCurrentIndex(2)
+    mode.action_text.setText("Refer to falls service")
+    mode.go(1)
+    settle(qtbot, window)
+    assert mode.action_owner.currentData() is None
+    assert mode.action_text.text() == ""
