@@ -47,10 +47,13 @@ def local_day(when: datetime) -> date:
     return when.astimezone().date()
 
 
+MAX_LENGTH_MINUTES = 480
+
+
 def _check(starts_at: datetime, length_minutes: int, place: str) -> None:
     if starts_at.tzinfo is None:
         raise MeetingError("A meeting time needs a time zone.")
-    if not 15 <= length_minutes <= 480:
+    if not 15 <= length_minutes <= MAX_LENGTH_MINUTES:
         raise MeetingError(
             f"Length: {length_minutes} minutes is not between 15 minutes and 8 hours."
         )
@@ -67,7 +70,7 @@ def _refuse_clash(
         select(Meeting).where(
             Meeting.deleted.is_(False),
             Meeting.starts_at < ends_at,
-            Meeting.starts_at > starts_at - timedelta(minutes=480),
+            Meeting.starts_at > starts_at - timedelta(minutes=MAX_LENGTH_MINUTES),
         )
     ).scalars()
     for other in near:

@@ -14,6 +14,7 @@ from mdtdesk.store.audit import Actor
 from mdtdesk.store.keyfile import KeyFile
 from mdtdesk.store.layout import StorePaths
 from mdtdesk.store.models import Practice, StaffMember
+from mdtdesk.store.staff import StaffChoice, staff_choices
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,11 @@ class OpenStore:
             return PracticeInfo("", "")
         self._practice = PracticeInfo(row.ods_code, row.name)
         return self._practice
+
+    def staff_list(self) -> list[StaffChoice]:
+        """Active staff by name, for the pick lists a screen reads with its own data."""
+        with self.session() as s:
+            return staff_choices(s)
 
     def acting_staff(self, session: Session) -> StaffMember | None:
         if self.actor.staff_id is None:

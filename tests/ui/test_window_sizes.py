@@ -21,26 +21,26 @@ def test_main_window_record_and_meeting_mode_fit_a_small_laptop(
     window = make_window(demo_dir)
     unlock(qtbot, window)
     workspace = window.workspace
-    tooth = []
+    sizes = []
     for i in range(workspace.tabs.count()):
         workspace.tabs.setCurrentIndex(i)
         settle(qtbot, window)
         w, h = _fits(window)
-        tooth.append((workspace.tabs.tabText(i), w, h))
+        sizes.append((workspace.tabs.tabText(i), w, h))
     pid = workspace.caseload.model.row_at(0).patient_id
     view = workspace.open_patient(pid)
     qtbot.waitUntil(lambda: view.record is not None, timeout=10000)
     for i in range(view.tabs.count()):
         view.tabs.setCurrentIndex(i)
         w, h = _fits(window)
-        tooth.append((f"record: {view.tabs.tabText(i)}", w, h))
+        sizes.append((f"record: {view.tabs.tabText(i)}", w, h))
     meeting = workspace.meetings.builder.meeting_id
     workspace.open_meeting_mode(meeting)
     mode = workspace.meeting_mode
     qtbot.waitUntil(lambda: mode.loaded is not None, timeout=10000)
     w, h = _fits(mode)
-    tooth.append(("meeting mode", w, h))
-    too_big = [t for t in tooth if t[1] > SMALL[0] or t[2] > SMALL[1]]
+    sizes.append(("meeting mode", w, h))
+    too_big = [t for t in sizes if t[1] > SMALL[0] or t[2] > SMALL[1]]
     assert too_big == []
 
 

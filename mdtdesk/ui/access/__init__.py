@@ -1,1 +1,1 @@
-"""access screens."""
+"""Unlocking, the first-run wizard, recovery and passphrases."""

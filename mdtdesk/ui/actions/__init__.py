@@ -1,1 +1,1 @@
-"""actions screens."""
+"""The worklist, the action screen, contacts, coordinators and services."""

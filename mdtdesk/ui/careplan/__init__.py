@@ -1,1 +1,1 @@
-"""careplan screens."""
+"""The care plan tab, editor and its dialogs."""

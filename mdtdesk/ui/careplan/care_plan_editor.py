@@ -384,9 +384,9 @@ class CarePlanEditor(QDialog):
         except PlanInvalid as exc:
             self.show_problems(exc.problems)
             return
-        self._query(content, close)
+        self._save(content, close)
 
-    def _query(self, content: PlanContent, close: bool) -> None:
+    def _save(self, content: PlanContent, close: bool) -> None:
         store, plan_id, seen = self.store, self.draft.id, self.draft.updated_at
         review = optional_pydate(self.review_date)
 
@@ -427,6 +427,6 @@ class CarePlanEditor(QDialog):
                 goals=tuple(g for g in content.goals if g.text),
                 support=tuple(p for p in content.support if p.name),
             )
-            self._query(kept, close=False)
+            self._save(kept, close=False)
             self.saved_on_close = True
         super().reject()

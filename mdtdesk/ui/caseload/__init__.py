@@ -1,1 +1,1 @@
-"""caseload screens."""
+"""The caseload list and CSV import."""

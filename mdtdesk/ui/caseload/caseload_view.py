@@ -23,7 +23,7 @@ from mdtdesk.caseload.filtering import BANDS, MINE, NO_BAND, NOBODY, REVIEW, Cas
 from mdtdesk.caseload.rows import CaseloadRow, caseload_rows
 from mdtdesk.clock import today
 from mdtdesk.store.opened import OpenStore
-from mdtdesk.store.staff import StaffChoice, staff_choices
+from mdtdesk.store.staff import StaffChoice
 from mdtdesk.store.vocab import CASELOAD_STATUS, CONSENT
 from mdtdesk.ui.caseload.caseload_model import CaseloadModel
 from mdtdesk.ui.widgets.changes import Change
@@ -47,10 +47,7 @@ class Loaded:
 
 
 def _load(store: OpenStore) -> Loaded:
-    rows = caseload_rows(store)
-    with store.session() as s:
-        staff = staff_choices(s)
-    return Loaded(rows, staff)
+    return Loaded(caseload_rows(store), store.staff_list())
 
 
 class CaseloadView(QWidget):

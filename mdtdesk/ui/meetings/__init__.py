@@ -1,1 +1,1 @@
-"""meetings screens."""
+"""Meetings, the agenda builder, meeting mode and the meeting papers."""

@@ -79,7 +79,6 @@ def describe(m: MeetingRow) -> str:
 
 
 class AgendaBuilder(QWidget):
-    changed = Signal()  # the meeting's details or number of cases changed
     start_meeting = Signal(str)
     print_plans_asked = Signal(str)  # a meeting id: print its agenda's care plans
 
@@ -398,8 +397,8 @@ class AgendaBuilder(QWidget):
         )
 
     def _changed(self, select: str | None) -> None:
+        # The meetings list reloads on the published change; this reselects the case.
         self.reload(select=select)
-        self.changed.emit()
 
     def _minutes_changed(self) -> None:
         item = self._current_id()

@@ -51,13 +51,13 @@ from mdtdesk.meetings.schedule import MeetingRow
 from mdtdesk.meetings.summary import CaseSummary, case_summary
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.store.opened import OpenStore
-from mdtdesk.store.staff import StaffChoice, staff_choices
+from mdtdesk.store.staff import StaffChoice
 from mdtdesk.store.vocab import DISCIPLINES, OUTCOME
 from mdtdesk.ui.meetings.agenda_builder import describe
 from mdtdesk.ui.meetings.meeting_dialogs import ask_reason
 from mdtdesk.ui.meetings.meeting_papers_view import open_paper, open_summaries
 from mdtdesk.ui.widgets.changes import Change
-from mdtdesk.ui.widgets.forms import select_data, staff_combo
+from mdtdesk.ui.widgets.forms import fill_staff, staff_combo
 from mdtdesk.ui.widgets.look import problem_label, warning_colour
 from mdtdesk.ui.widgets.worker import StoreWorker
 
@@ -81,9 +81,8 @@ def load(store: OpenStore, meeting_id: str, start: bool = False) -> Loaded:
         running.begin(store, meeting_id)
         meeting = schedule.meeting_row(store, meeting_id)
     people, check = attendance.roll_call(store, meeting_id)
-    with store.session() as s:
-        staff = staff_choices(s)
-    return Loaded(meeting, agenda.agenda(store, meeting_id), people, check, staff)
+    rows = agenda.agenda(store, meeting_id)
+    return Loaded(meeting, rows, people, check, store.staff_list())
 
 
 def _mmss(seconds: int) -> str:
@@ -349,7 +348,7 @@ class MeetingMode(QDialog):
         m = loaded.meeting
         if loaded.staff != self.staff:
             self.staff = loaded.staff
-            self._fill_owners()
+            fill_staff(self.action_owner, self.staff, "Choose an owner")
         if m.state == "finished" and not self.reason:
             # The meeting is over: the case clock stops where it stands.
             if self.clock.isValid():
@@ -379,14 +378,6 @@ class MeetingMode(QDialog):
             self.go(undecided[0] if undecided and has_people else -1, save=False)
         else:
             self._show_current(refresh_summary=False)
-
-    def _fill_owners(self) -> None:
-        chosen = self.action_owner.currentData()
-        self.action_owner.clear()
-        self.action_owner.addItem("Choose an owner", None)
-        for member in self.staff:
-            self.action_owner.addItem(f"{member.name} ({member.profession})", member.id)
-        select_data(self.action_owner, chosen)
 
     def _fill_quoracy(self, check: Quoracy) -> None:
         self.quoracy.setText(check.describe())
@@ -544,8 +535,10 @@ class MeetingMode(QDialog):
         notes, seconds, reason = self.notes.toPlainText(), self.seconds(), self.reason
         self._dirty = False
         store = self.store
+        # Notes and time are saved every pause in typing and every 15 s; only a decided
+        # outcome changes what other screens show, so only that is announced.
         self.worker.op(
-            Change.MEETINGS,
+            Change.MEETINGS if outcome else Change.NOTHING,
             lambda: running.record(
                 store,
                 row.id,

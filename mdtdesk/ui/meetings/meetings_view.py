@@ -56,7 +56,6 @@ class MeetingsView(QWidget):
         left_layout.addWidget(self.plan_button)
         left_layout.addWidget(self.problem)
         self.builder = AgendaBuilder(store, worker, staff, caseload, self)
-        self.builder.changed.connect(self.reload)
         self.builder.start_meeting.connect(self.start_meeting)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)

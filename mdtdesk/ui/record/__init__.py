@@ -1,1 +1,1 @@
-"""record screens."""
+"""One person's record, its details form, hospital visits and referral."""

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from mdtdesk.patients.details import SEX
 from mdtdesk.store.staff import StaffChoice
 from mdtdesk.store.vocab import CASELOAD_STATUS, CONSENT
-from mdtdesk.ui.widgets.forms import select_data
+from mdtdesk.ui.widgets.forms import NOT_LISTED, select_data
 from mdtdesk.ui.widgets.look import problem_label
 
 # Alt keys: none of F, P, M, A, S or H, which open the menus (Alt+H once opened Help
@@ -160,7 +160,9 @@ class DetailsForm(QWidget):
             for name, widget in self.inputs.items():
                 value = values.get(name, "")
                 if isinstance(widget, QComboBox):
-                    select_data(widget, value, "Someone not in the staff list")
+                    # A value not listed is kept under a label that says so.
+                    staff = name == "named_coordinator_id"
+                    select_data(widget, value, NOT_LISTED if staff else f"{value} (not listed)")
                 elif isinstance(widget, QPlainTextEdit):
                     widget.setPlainText(str(value))
                 else:
@@ -181,7 +183,7 @@ class DetailsForm(QWidget):
             combo.clear()
             for value, label in _coordinators(staff).items():
                 combo.addItem(label, value)
-            select_data(combo, chosen, "Someone not in the staff list")
+            select_data(combo, chosen, NOT_LISTED)
         finally:
             self._loading = False
 

@@ -38,7 +38,7 @@ from mdtdesk.patients.hospital import KINDS, HospitalVisit, save_visit
 from mdtdesk.patients.record import PatientRecord, load_record
 from mdtdesk.patients.timeline import KINDS as TIMELINE_KINDS
 from mdtdesk.store.opened import OpenStore
-from mdtdesk.store.staff import StaffChoice, staff_choices
+from mdtdesk.store.staff import StaffChoice
 from mdtdesk.store.vocab import CASELOAD_STATUS, CONSENT
 from mdtdesk.ui.careplan.care_plan_tab import CarePlanTab
 from mdtdesk.ui.record.details_form import DetailsForm
@@ -67,9 +67,7 @@ class Opened:
 
 def _open(store: OpenStore, patient_id: str) -> Opened:
     record = load_record(store, patient_id)
-    with store.session() as s:
-        staff = staff_choices(s)
-    return Opened(record, drafts.draft_for(store, patient_id, FORM), staff)
+    return Opened(record, drafts.draft_for(store, patient_id, FORM), store.staff_list())
 
 
 class PatientView(QWidget):

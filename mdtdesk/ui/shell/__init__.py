@@ -1,1 +1,1 @@
-"""shell screens."""
+"""The main window, the workspace's tabs, menus, locking and Help."""

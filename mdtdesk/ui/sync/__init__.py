@@ -1,1 +1,1 @@
-"""sync screens."""
+"""The sync tab and the hub's conflict and duplicate queues."""

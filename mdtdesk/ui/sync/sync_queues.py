@@ -3,7 +3,6 @@ duplicate patients (choose the record to keep; the others redirect to it)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtWidgets import (
@@ -57,9 +56,9 @@ def _when(clock: str) -> str:
 
 
 class ConflictQueue(QWidget):
-    def __init__(self, store: OpenStore, worker: StoreWorker, changed: Callable[[], None]) -> None:
+    def __init__(self, store: OpenStore, worker: StoreWorker) -> None:
         super().__init__()
-        self.store, self.worker, self.changed = store, worker, changed
+        self.store, self.worker = store, worker
         self.labels: dict[str, conflicts.Labels] = {}
         self.model: RowsModel[SyncConflict] = RowsModel(
             [
@@ -165,7 +164,6 @@ class ConflictQueue(QWidget):
         def done(_value: object) -> None:
             self.edit.clear()
             self.problem.setText("")
-            self.changed()
 
         self.worker.op(
             Change.RECORDS | Change.SYNC,
@@ -179,9 +177,9 @@ class ConflictQueue(QWidget):
 
 
 class DuplicateQueue(QWidget):
-    def __init__(self, store: OpenStore, worker: StoreWorker, changed: Callable[[], None]) -> None:
+    def __init__(self, store: OpenStore, worker: StoreWorker) -> None:
         super().__init__()
-        self.store, self.worker, self.changed = store, worker, changed
+        self.store, self.worker = store, worker
         self.items: list[DuplicateView] = []
         self.model: RowsModel[tuple[DuplicateView, int]] = RowsModel(
             [
@@ -240,7 +238,6 @@ class DuplicateQueue(QWidget):
                 f"Merged: kept {_name(kept)} held by {where}; "
                 f"{len(others)} record(s) now redirect to it."
             )
-            self.changed()
 
         self.worker.op(
             Change.RECORDS | Change.SYNC,

@@ -152,8 +152,9 @@ class SyncView(QWidget):
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
         self.pages.addTab(self.history, "History")
-        self.conflicts = ConflictQueue(store, worker, self.refresh)
-        self.duplicates = DuplicateQueue(store, worker, self.refresh)
+        # A queue's change is published as SYNC, and refresh() reads both queues again.
+        self.conflicts = ConflictQueue(store, worker)
+        self.duplicates = DuplicateQueue(store, worker)
         # Every page has a parent from the start (a parentless widget left to Python's
         # garbage collector crashed PySide); the hub-only pages are hidden at a practice.
         self.pages.addTab(self.conflicts, "Conflicts")

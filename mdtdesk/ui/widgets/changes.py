@@ -33,10 +33,12 @@ class Change(Flag):
 class Reloader(QObject):
     """Keeps one view current: reload now if shown, else when next shown."""
 
-    def __init__(self, view: QWidget, wants: Change, reload: Callable[[], None]) -> None:
+    def __init__(
+        self, view: QWidget, wants: Change, reload: Callable[[], None], stale: bool = False
+    ) -> None:
         super().__init__(view)
         self.view, self.wants, self._reload = view, wants, reload
-        self.stale = False
+        self.stale = stale
         self.stopped = False
         view.installEventFilter(self)
 

@@ -62,10 +62,21 @@ def choice_combo(values: Mapping[str, str], chosen: str, name: str) -> QComboBox
     return combo
 
 
-def staff_combo(staff: list[StaffChoice], empty: str, chosen: str | None = None) -> QComboBox:
-    combo = QComboBox()
+NOT_LISTED = "Someone not in the staff list"
+
+
+def fill_staff(combo: QComboBox, staff: list[StaffChoice], empty: str) -> None:
+    """(Re)fill a staff pick list, keeping the person chosen."""
+    chosen = combo.currentData()
+    combo.clear()
     combo.addItem(empty, None)
     for member in staff:
         combo.addItem(f"{member.name} ({member.profession})", member.id)
-    select_data(combo, chosen, "Someone not in the staff list")
+    select_data(combo, chosen, NOT_LISTED)
+
+
+def staff_combo(staff: list[StaffChoice], empty: str, chosen: str | None = None) -> QComboBox:
+    combo = QComboBox()
+    fill_staff(combo, staff, empty)
+    select_data(combo, chosen, NOT_LISTED)
     return combo

@@ -38,11 +38,11 @@ def fit(
         window.restoreGeometry(saved)
     else:
         window.resize(width, height)
-    clamp(window)
+    _clamp(window)
     _Remember(window, key, settings)
 
 
-def clamp(window: QWidget) -> None:
+def _clamp(window: QWidget) -> None:
     screen = window.screen() or QGuiApplication.primaryScreen()
     if screen is None:
         return

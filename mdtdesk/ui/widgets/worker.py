@@ -3,7 +3,7 @@
 The one way the UI reaches the store:
 
 - `query(fn, on_done, on_failed)` reads;
-- `op(fn, changes, on_done, on_failed)` writes and, once it has succeeded, publishes
+- `op(changes, fn, on_done, on_failed)` writes and, once it has succeeded, publishes
   `changes` on `changed`, so every view that shows such data reloads (see
   `changes.Reloader`).
 
@@ -134,10 +134,9 @@ class StoreWorker(QObject):
         fn: Callable[[], Any],
         on_done: Callable[[Any], None],
         on_failed: Callable[[BaseException], None],
-        on_progress: Progress | None = None,
     ) -> None:
         """Read on the store thread; on_done(result) runs on the GUI thread."""
-        self._start(lambda progress: fn(), on_done, on_failed, on_progress)
+        self._start(lambda _progress: fn(), on_done, on_failed)
 
     def op(
         self,
@@ -161,7 +160,8 @@ class StoreWorker(QObject):
 
         def done(value: Any) -> None:
             on_done(value)
-            self.changed.emit(changes)
+            if changes:
+                self.changed.emit(changes)
 
         self._start(fn, done, on_failed, on_progress)
 
@@ -172,8 +172,7 @@ class StoreWorker(QObject):
 
         `stale=True` for a view read only when first shown.
         """
-        reloader = Reloader(view, wants, reload)
-        reloader.stale = stale
+        reloader = Reloader(view, wants, reload, stale)
         self.changed.connect(reloader.changed)
         return reloader
 
