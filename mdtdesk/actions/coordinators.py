@@ -83,9 +83,15 @@ def loads(store: OpenStore) -> Loads:
                 .group_by(ContactLogEntry.patient_id)
             ).all()
         )
+        # The same actions the worklist lists: none for a person merged away or deleted,
+        # or a coordinator's count here disagrees with their worklist.
         actions = s.execute(
-            select(Action.patient_id, Action.owner_id, Action.due_date).where(
-                Action.deleted.is_(False), Action.status.in_(OPEN_ACTION_STATUSES)
+            select(Action.patient_id, Action.owner_id, Action.due_date)
+            .join(Patient, Patient.id == Action.patient_id)
+            .where(
+                Action.deleted.is_(False),
+                Action.status.in_(OPEN_ACTION_STATUSES),
+                Patient.deleted.is_(False),
             )
         ).all()
     open_for: Counter[str] = Counter()

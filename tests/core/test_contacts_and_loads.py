@@ -11,10 +11,10 @@ from sqlalchemy import select
 from mdtdesk.actions import tracking
 from mdtdesk.actions.contacts import NewContact, log_contact
 from mdtdesk.actions.coordinators import loads
-from mdtdesk.actions.worklist import detail, worklist
+from mdtdesk.actions.worklist import Filter, detail, worklist
 from mdtdesk.clock import FixedClock
 from mdtdesk.patients.record import load_record
-from mdtdesk.store.models import Action, ContactLogEntry
+from mdtdesk.store.models import Action, ContactLogEntry, Patient
 from mdtdesk.store.opened import OpenStore
 from tests.action_helpers import TODAY, action, coordinated, coordinator
 from tests.meeting_helpers import add_patient, me
@@ -141,3 +141,23 @@ def test_each_coordinator_sees_their_people_actions_and_gaps(
     gail_row = rows["Gail Platten"]
     assert (len(gail_row.people), gail_row.open_actions, gail_row.reviews_due) == (1, 1, 1)
     assert [p.name for p in rows["No named coordinator"].people] == ["DUNMORE, Test"]
+
+
+def test_a_coordinators_open_actions_are_the_ones_their_worklist_lists(
+    store: OpenStore,
+) -> None:
+    # Defect: "My actions" on the worklist and the Coordinators tab gave two counts for
+    # the same person once a record with open actions had been merged away.
+    jo = coordinator(store)
+    kept = coordinated(store, "Ashworth", jo)
+    merged_away = coordinated(store, "Ashworth", jo)
+    action(store, kept, "Book the falls clinic")
+    action(store, merged_away, "Chase the cardiology letter")
+    action(store, merged_away, "Phone the daughter")
+    with store.session() as s, s.begin():
+        patient = s.get(Patient, merged_away)
+        assert patient is not None
+        patient.deleted = True
+    row = next(r for r in loads(store).rows if r.staff_id == jo)
+    listed = worklist(store, Filter(owner_id=jo))
+    assert row.open_actions == len(listed.items) == 1
