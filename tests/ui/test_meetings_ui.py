@@ -205,6 +205,10 @@ def test_meeting_mode_records_attendance_notes_outcomes_and_actions(
     assert schedule.meeting_row(window.store, mode.meeting_id).state == "finished"
     assert "1 case(s) carried forward to 01 Dec 2026" in mode.problem.text()
     assert mode.notes.isReadOnly() and mode.amend_button.isVisible()
+    # Defect: the case timer ran on after Finish.
+    stopped = mode.timer.text()
+    qtbot.wait(2100)
+    assert mode.timer.text() == stopped and not mode.clock.isValid()
     [next_week] = [
         m for m in schedule.list_meetings(window.store) if m.day.isoformat() == "2026-12-01"
     ]
