@@ -212,21 +212,62 @@ def _item(session: Session, item_id: str) -> tuple[AgendaItem, Meeting]:
     return item, get(session, item.meeting_id)
 
 
-def remove(store: OpenStore, item_id: str, reason_to_amend: str | None = None) -> None:
+def remove(
+    store: OpenStore, item_ids: Sequence[str], reason_to_amend: str | None = None
+) -> list[str]:
+    """Take these cases off the agenda in one go; all or none. Returns the ids taken off,
+    for `put_back` to undo."""
     with store.session() as s, s.begin():
-        item, meeting = _item(s, item_id)
-        guard(s, meeting, reason_to_amend, "agenda: case removed")
+        items = [_item(s, item_id) for item_id in item_ids]
+        if not items:
+            return []
+        meeting = items[0][1]
+        if any(m.id != meeting.id for _i, m in items):
+            raise MeetingError("Those cases are on more than one meeting's agenda.")
+        guard(s, meeting, reason_to_amend, "agenda: cases removed")
         decided = s.execute(
-            select(Outcome.outcome).where(
-                Outcome.agenda_item_id == item_id, Outcome.deleted.is_(False)
+            select(AgendaItem.patient_id)
+            .join(Outcome, Outcome.agenda_item_id == AgendaItem.id)
+            .where(
+                AgendaItem.id.in_(list(item_ids)),
+                Outcome.deleted.is_(False),
+                Outcome.outcome != "pending",
             )
-        ).scalar()
-        if decided not in (None, "pending"):
+        ).first()
+        if decided is not None:
             raise MeetingError(
-                "This case has an outcome recorded: it stays on the agenda as the record "
-                "of that decision."
+                f"{_name(s, decided[0])} has an outcome recorded: the case stays on the "
+                "agenda as the record of that decision."
             )
-        item.deleted = True
+        for item, _meeting in items:
+            item.deleted = True
+        return [item.id for item, _m in items]
+
+
+def put_back(
+    store: OpenStore, item_ids: Sequence[str], reason_to_amend: str | None = None
+) -> None:
+    """Undo `remove`: the cases return to the places they had."""
+    with store.session() as s, s.begin():
+        items = [s.get(AgendaItem, i) for i in item_ids]
+        found = [i for i in items if i is not None and i.deleted]
+        if not found:
+            return
+        meeting = get(s, found[0].meeting_id)
+        guard(s, meeting, reason_to_amend, "agenda: removal undone")
+        on = {i.patient_id for i in _items(s, meeting.id)}
+        for item in found:
+            if item.patient_id in on:
+                raise MeetingError(
+                    f"{_name(s, item.patient_id)} is on the agenda again already: "
+                    "nothing was put back."
+                )
+            item.deleted = False
+
+
+def _name(s: Session, patient_id: str) -> str:
+    patient = s.get(Patient, patient_id)
+    return f"{patient.given_name} {patient.family_name}" if patient else "That person"
 
 
 def reorder(

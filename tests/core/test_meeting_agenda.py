@@ -95,7 +95,7 @@ def test_reorder_move_and_remove(store: OpenStore) -> None:
     assert names(store, mid) == ["DOGWOOD", "CEDAR", "BIRCH", "ASH"]
     with pytest.raises(MeetingError, match="changed while you were reordering"):
         agenda.reorder(store, mid, ids[:3])
-    agenda.remove(store, ids[1])
+    agenda.remove(store, [ids[1]])
     assert names(store, mid) == ["DOGWOOD", "CEDAR", "ASH"]
     with store.session() as s:
         positions = (
@@ -150,11 +150,34 @@ def test_a_case_with_an_outcome_stays_on_the_agenda(store: OpenStore) -> None:
     [item] = agenda.add(store, mid, [(add_patient(store, "Ash"), "r")])
     running.begin(store, mid)
     running.record(store, item, notes="typing...")
-    agenda.remove(store, item)  # only notes so far: it can still go
+    agenda.remove(store, [item])  # only notes so far: it can still go
     [item] = agenda.add(store, mid, [(add_patient(store, "Birch"), "r")])
     running.record(store, item, outcome="refer")
     with pytest.raises(MeetingError, match="outcome recorded"):
-        agenda.remove(store, item)
+        agenda.remove(store, [item])
+
+
+def test_cases_are_removed_together_or_not_at_all_and_put_back_in_place(
+    store: OpenStore,
+) -> None:
+    mid = meeting_on(store, MEETING_DAY)
+    people = [add_patient(store, f) for f in ("Ash", "Birch", "Cedar", "Dogwood")]
+    ids = agenda.add(store, mid, [(p, "r") for p in people])
+    running.begin(store, mid)
+    running.record(store, ids[3], outcome="refer")
+    with pytest.raises(MeetingError, match="Test Dogwood has an outcome recorded"):
+        agenda.remove(store, [ids[0], ids[3]])
+    assert names(store, mid) == ["ASH", "BIRCH", "CEDAR", "DOGWOOD"]  # none went
+    assert agenda.remove(store, [ids[0], ids[2]]) == [ids[0], ids[2]]
+    assert names(store, mid) == ["BIRCH", "DOGWOOD"]
+    agenda.put_back(store, [ids[0], ids[2]])
+    assert names(store, mid) == ["ASH", "BIRCH", "CEDAR", "DOGWOOD"]
+    # Birch taken off and added again: putting the old case back would list them twice.
+    agenda.remove(store, [ids[1]])
+    agenda.add(store, mid, [(people[1], "r")])
+    with pytest.raises(MeetingError, match="Test Birch is on the agenda again already"):
+        agenda.put_back(store, [ids[1]])
+    assert names(store, mid) == ["ASH", "CEDAR", "DOGWOOD", "BIRCH"]
 
 
 def amendments(store: OpenStore) -> list[dict[str, str]]:

@@ -154,7 +154,7 @@ def test_a_meetings_care_plans_print_in_one_batch(qtbot, demo_dir: Path, make_wi
     window = make_window(demo_dir)
     builder: AgendaBuilder = open_meetings(qtbot, window)
     fill_agenda(qtbot, window, builder, 3)
-    builder.plans_button.click()
+    builder.bar.plans_button.click()
     chooser = builder.findChild(PrintChoiceDialog, "print-plan-dialog")
     assert chooser is not None
     chooser.choices[2].setChecked(True)  # professional copy

@@ -42,8 +42,8 @@ def focus(qtbot, widget: QWidget) -> None:
 
 def fill_agenda(qtbot, window: MainWindow, builder: AgendaBuilder, cases: int) -> None:
     for _ in range(cases):
-        builder.proposal_table.selectRow(0)
-        builder.add_button.click()
+        builder.proposed.proposal_table.selectRow(0)
+        builder.proposed.add_button.click()
         settle(qtbot, window)
 
 
@@ -60,13 +60,13 @@ def test_the_builder_proposes_adds_reorders_and_times_the_agenda(
     assert builder.loaded is not None
     meeting = builder.loaded.meeting
     assert (meeting.state, meeting.day.isoformat()) == ("planned", "2026-11-24")
-    proposals = builder.proposals.all()
+    proposals = builder.proposed.proposals.all()
     assert proposals and all(p.reason for p in proposals)
     first = proposals[0]
     fill_agenda(qtbot, window, builder, 3)
     assert builder.model.rows[0].patient_id == first.patient_id
     assert builder.model.rows[0].reason == first.reason
-    assert first.patient_id not in [p.patient_id for p in builder.proposals.all()]
+    assert first.patient_id not in [p.patient_id for p in builder.proposed.proposals.all()]
     assert builder.total.text() == "3 cases · 30 of 90 minutes planned"
 
     ids = order(window, meeting.id)
@@ -98,7 +98,7 @@ def test_the_builder_proposes_adds_reorders_and_times_the_agenda(
 def test_a_case_added_by_hand_after_circulation_is_late(qtbot, demo_dir: Path, make_window) -> None:
     window = make_window(demo_dir)
     builder = open_meetings(qtbot, window)
-    builder.circulate_button.click()
+    builder.bar.circulate_button.click()
     settle(qtbot, window)
     assert builder.loaded is not None and builder.loaded.meeting.state == "agenda_circulated"
     focus(qtbot, builder.table)
@@ -128,7 +128,7 @@ def test_the_agenda_pdf_is_previewed_saved_and_audited(
     window = make_window(demo_dir)
     builder = open_meetings(qtbot, window)
     fill_agenda(qtbot, window, builder, 2)
-    builder.print_button.click()
+    builder.bar.print_button.click()
     settle(qtbot, window)
     preview = builder.findChild(PdfPreview, "preview-agenda")
     assert preview is not None
@@ -143,7 +143,7 @@ def test_the_agenda_pdf_is_previewed_saved_and_audited(
 
 
 def start_meeting(qtbot, window: MainWindow, builder: AgendaBuilder) -> MeetingMode:
-    builder.start_button.click()
+    builder.bar.start_button.click()
     workspace = window.workspace
     assert workspace is not None
     qtbot.waitUntil(lambda: workspace.meeting_mode is not None, timeout=5000)

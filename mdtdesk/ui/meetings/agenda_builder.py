@@ -24,26 +24,23 @@ from PySide6.QtWidgets import (
 )
 
 from mdtdesk.caseload.filtering import CaseloadIndex
-from mdtdesk.meetings import agenda, attendance, rules, schedule
-from mdtdesk.meetings.agenda import AgendaRow, Slot, Timing
+from mdtdesk.meetings import agenda, rules, schedule
+from mdtdesk.meetings.agenda import AgendaRow
 from mdtdesk.meetings.rules import Proposal
 from mdtdesk.meetings.schedule import MeetingRow
-from mdtdesk.nhs_number import format_nhs
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import StaffChoice
-from mdtdesk.store.vocab import MEETING_STATE, discipline_of
+from mdtdesk.store.vocab import discipline_of
 from mdtdesk.ui.meetings.agenda_model import AgendaModel
+from mdtdesk.ui.meetings.agenda_undo import AgendaUndo, cases
+from mdtdesk.ui.meetings.meeting_bar import MeetingBar
 from mdtdesk.ui.meetings.meeting_dialogs import (
     AddCaseDialog,
-    ScheduleDialog,
-    SettingsDialog,
     ask_reason,
 )
-from mdtdesk.ui.meetings.meeting_papers_view import open_paper, open_summaries
+from mdtdesk.ui.meetings.proposals_panel import ProposalsPanel
 from mdtdesk.ui.widgets.changes import Change
-from mdtdesk.ui.widgets.guarded import confirm
 from mdtdesk.ui.widgets.look import list_table, problem_label, warning_colour
-from mdtdesk.ui.widgets.rows_model import RowsModel
 from mdtdesk.ui.widgets.worker import StoreWorker
 
 
@@ -51,8 +48,6 @@ from mdtdesk.ui.widgets.worker import StoreWorker
 class Loaded:
     meeting: MeetingRow
     rows: list[AgendaRow]
-    timing: Timing
-    slots: list[Slot]
     proposals: list[Proposal]
 
 
@@ -60,22 +55,7 @@ def load(store: OpenStore, meeting_id: str) -> Loaded:
     meeting = schedule.meeting_row(store, meeting_id)
     rows = agenda.agenda(store, meeting_id)
     proposals = rules.propose(store, meeting_id) if meeting.state != "finished" else []
-    return Loaded(
-        meeting,
-        rows,
-        agenda.timing(meeting.starts_at, meeting.length_minutes, rows),
-        agenda.slots(meeting.starts_at, rows),
-        proposals,
-    )
-
-
-def describe(m: MeetingRow) -> str:
-    local = m.starts_at.astimezone()
-    chair = f" · Chair: {m.chair}" if m.chair else ""
-    return (
-        f"{local:%A} {local.day} {local:%B %Y}, {local:%H:%M} · {m.length_minutes} min · "
-        f"{m.place or 'no place set'}{chair} · {MEETING_STATE[m.state]}"
-    )
+    return Loaded(meeting, rows, proposals)
 
 
 class AgendaBuilder(QWidget):
@@ -95,58 +75,16 @@ class AgendaBuilder(QWidget):
         self._staff, self._caseload = staff, caseload
         self.loaded: Loaded | None = None
         self._filling = False
-        self.title = QLabel("Choose a meeting, or plan one (Ctrl+Shift+N).")
-        self.title.setAccessibleName("Meeting")
-        self.title.setWordWrap(True)
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        self.title.setFont(font)
-        self.edit_button = QPushButton("Change &details…")
-        self.circulate_button = QPushButton("Mark agenda &circulated")
-        self.start_button = QPushButton("&Start meeting")
-        self.print_button = QPushButton("&Print agenda…")
-        self.minutes_button = QPushButton("&Minutes…")
-        self.summaries_button = QPushButton("&Outcome summaries…")
-        self.plans_button = QPushButton("Care pla&ns…")
-        self.plans_button.setToolTip("Print the care plans of everyone on the agenda, in one go")
-        self.settings_button = QPushButton("Rules and &quorum…")
-        # The buttons that act on the chosen meeting (off until one is chosen).
-        self.meeting_buttons = (
-            self.edit_button,
-            self.circulate_button,
-            self.start_button,
-            self.print_button,
-            self.minutes_button,
-            self.summaries_button,
-            self.plans_button,
-        )
-        for button in self.meeting_buttons:
-            button.setEnabled(False)
-        self.edit_button.clicked.connect(self.edit_details)
-        self.circulate_button.clicked.connect(self.circulate)
-        self.start_button.clicked.connect(self._start)
-        self.print_button.clicked.connect(lambda: self.preview("agenda"))
-        self.minutes_button.clicked.connect(lambda: self.preview("minutes"))
-        self.summaries_button.clicked.connect(self.preview_summaries)
-        self.plans_button.clicked.connect(self.print_care_plans)
-        self.settings_button.clicked.connect(self.settings)
-        # Two rows, so the tab fits a 1024-pixel-wide screen.
-        actions = QVBoxLayout()
-        running_row, papers_row = QHBoxLayout(), QHBoxLayout()
-        for button in self.meeting_buttons[:3]:
-            running_row.addWidget(button)
-        running_row.addStretch()
-        running_row.addWidget(self.settings_button)
-        for button in self.meeting_buttons[3:]:
-            papers_row.addWidget(button)
-        papers_row.addStretch()
-        actions.addLayout(running_row)
-        actions.addLayout(papers_row)
+        self.undo = AgendaUndo(store, worker, self._settled, self.fail)
+        self.bar = MeetingBar(store, worker, staff, self._change, self.fail)
+        self.bar.start_meeting.connect(self.start_meeting)
+        self.bar.print_plans_asked.connect(self.print_plans_asked)
+        self.bar.changed.connect(self.reload)
 
         self.model = AgendaModel()
         self.model.reordered.connect(self.reorder)
         self.table = list_table(self.model, "Agenda")
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setDragEnabled(True)
         self.table.setAcceptDrops(True)
         self.table.setDropIndicatorShown(True)
@@ -174,13 +112,20 @@ class AgendaBuilder(QWidget):
         self.up_button = QPushButton("Up")
         self.down_button = QPushButton("Down")
         self.remove_button = QPushButton("&Remove")
+        self.remove_button.setToolTip("Take the chosen cases off the agenda (Delete)")
+        self.undo_button = QPushButton("&Undo")
+        self.undo_button.setToolTip("Undo the last removal or addition (Ctrl+Z)")
+        self.undo_button.setEnabled(False)
         self.group_button = QPushButton("&Group by GP")
+        self.message = QLabel()
+        self.message.setAccessibleName("What was done")
         self.minutes.editingFinished.connect(self._minutes_changed)
         self.presenter.activated.connect(lambda _i: self._person_changed("presenter_id"))
         self.gp.activated.connect(lambda _i: self._person_changed("gp_id"))
         self.up_button.clicked.connect(lambda: self.move_case(-1))
         self.down_button.clicked.connect(lambda: self.move_case(+1))
         self.remove_button.clicked.connect(self.remove)
+        self.undo_button.clicked.connect(self.undo_last)
         self.group_button.clicked.connect(self.group)
         case = QHBoxLayout()
         for label, widget in (
@@ -192,9 +137,15 @@ class AgendaBuilder(QWidget):
             case.addWidget(widget)
         case.addStretch()
         moves = QHBoxLayout()
-        for button in (self.up_button, self.down_button, self.remove_button, self.group_button):
+        for button in (
+            self.up_button,
+            self.down_button,
+            self.remove_button,
+            self.undo_button,
+            self.group_button,
+        ):
             moves.addWidget(button)
-        moves.addStretch()
+        moves.addWidget(self.message, 1)
         agenda_box = QGroupBox("Agenda (drag rows, or Ctrl+Up and Ctrl+Down, to reorder)")
         agenda_layout = QVBoxLayout(agenda_box)
         agenda_layout.addWidget(self.table)
@@ -202,54 +153,37 @@ class AgendaBuilder(QWidget):
         agenda_layout.addLayout(case)
         agenda_layout.addLayout(moves)
 
-        self.proposals = RowsModel[Proposal](
-            [
-                ("Name", lambda p: p.name),
-                ("NHS number", lambda p: format_nhs(p.nhs_number)),
-                ("Why proposed", lambda p: p.reason),
-            ]
-        )
-        self.proposal_table = list_table(self.proposals, "Proposed people")
-        self.proposal_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.proposal_table.activated.connect(lambda _i: self.add_proposed())
-        self.add_button = QPushButton("&Add to agenda")
-        self.add_all_button = QPushButton("Add a&ll")
-        self.add_by_hand_button = QPushButton("Add a person by &hand…")
-        self.add_button.clicked.connect(self.add_proposed)
-        self.add_all_button.clicked.connect(self.add_all)
-        self.add_by_hand_button.clicked.connect(self.add_by_hand)
-        self.proposal_count = QLabel()
-        proposal_box = QGroupBox("Proposed by the rules")
-        proposal_layout = QVBoxLayout(proposal_box)
-        proposal_layout.addWidget(self.proposal_count)
-        proposal_layout.addWidget(self.proposal_table)
-        adds = QHBoxLayout()
-        for button in (self.add_button, self.add_all_button, self.add_by_hand_button):
-            adds.addWidget(button)
-        adds.addStretch()
-        proposal_layout.addLayout(adds)
+        self.proposed = ProposalsPanel()
+        self.proposed.add_wanted.connect(self._add)
+        self.proposed.by_hand_wanted.connect(self.add_by_hand)
 
         self.problem = problem_label()
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(agenda_box)
-        split.addWidget(proposal_box)
+        split.addWidget(self.proposed)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addLayout(actions)
+        layout.addWidget(self.bar)
         layout.addWidget(self.problem)
         layout.addWidget(split, 1)
-        for keys, slot in (
-            ("Ctrl+Up", lambda: self.move_case(-1)),
-            ("Ctrl+Down", lambda: self.move_case(+1)),
-            ("Ctrl+Shift+A", self.add_by_hand),
-            (QKeySequence.StandardKey.Print, lambda: self.preview("agenda")),
+        for keys, what, slot in (
+            ("Ctrl+Up", "Agenda: move the case up", lambda: self.move_case(-1)),
+            ("Ctrl+Down", "Agenda: move the case down", lambda: self.move_case(+1)),
+            ("Ctrl+Shift+A", "Agenda: add a person by hand", self.add_by_hand),
+            ("Ctrl+Z", "Agenda: undo the last removal or addition", self.undo_last),
+            (
+                QKeySequence.StandardKey.Print,
+                "Agenda: print it",
+                lambda: self.bar.preview("agenda"),
+            ),
         ):
             shortcut = QShortcut(QKeySequence(keys), self, slot)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.setWhatsThis(what)
         remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table, self.remove)
         remove.setContext(Qt.ShortcutContext.WidgetShortcut)
+        remove.setWhatsThis("Agenda: take the chosen cases off")
         self._set_case_enabled(False)
 
     # -- loading -------------------------------------------------------------------------
@@ -258,6 +192,9 @@ class AgendaBuilder(QWidget):
         return self.loaded.meeting.id if self.loaded else None
 
     def show_meeting(self, meeting_id: str | None) -> None:
+        if meeting_id != self.meeting_id:
+            self.undo.forget()
+            self.message.setText("")
         if meeting_id is None:
             self.loaded = None
             self.clear()
@@ -281,49 +218,35 @@ class AgendaBuilder(QWidget):
         current = select or self._current_id()
         self.loaded = loaded
         m = loaded.meeting
-        self.title.setText(describe(m))
         finished = m.state == "finished"
-        self.edit_button.setEnabled(True)
-        self.circulate_button.setEnabled(m.state == "planned")
-        self.start_button.setEnabled(True)
-        self.start_button.setText(
-            {
-                "in_progress": "Resume &meeting",
-                "finished": "Open &record",
-            }.get(m.state, "&Start meeting")
-        )
-        self.print_button.setEnabled(bool(loaded.rows))
-        self.plans_button.setEnabled(bool(loaded.rows))
-        self.minutes_button.setEnabled(m.state in ("in_progress", "finished"))
-        self.summaries_button.setEnabled(finished)
+        self.bar.show_meeting(m, len(loaded.rows))
         self.model.movable = not finished
-        self.model.set_rows(loaded.rows, loaded.timing.starts, loaded.slots)
-        t = loaded.timing
-        text = f"{len(loaded.rows)} cases · {t.total} of {t.length} minutes planned"
-        if t.over:
-            text += f" — {t.over} minutes over the meeting's length"
-            self.total.setStyleSheet(f"color: {warning_colour().name()}; font-weight: bold;")
-        else:
-            self.total.setStyleSheet("")
-        self.total.setText(text)
-        self.proposals.set_rows(loaded.proposals)
-        self.proposal_count.setText(
-            "The meeting is finished."
-            if finished
-            else f"{len(loaded.proposals)} people match a rule and are not on the agenda yet."
-        )
-        for button in (self.add_button, self.add_all_button):
-            button.setEnabled(bool(loaded.proposals))
-        self.add_by_hand_button.setEnabled(not finished)
+        going = self.undo.pending_ids()  # removed on screen, not written yet
+        self._show_rows([r for r in loaded.rows if r.id not in going])
+        self.proposed.show_proposals(loaded.proposals, finished, m.length_minutes)
         self._fill_people()
-        ids = [r.id for r in loaded.rows]
+        ids = [r.id for r in self.model.rows]
         if current in ids:
             self.table.selectRow(ids.index(current))
         elif ids:
             self.table.selectRow(0)
         else:
             self._set_case_enabled(False)
+        self.undo_button.setEnabled(self.undo.can_undo())
         self.problem.setText("")
+
+    def _show_rows(self, rows: list[AgendaRow]) -> None:
+        assert self.loaded is not None
+        m = self.loaded.meeting
+        t = agenda.timing(m.starts_at, m.length_minutes, rows)
+        self.model.set_rows(rows, t.starts, agenda.slots(m.starts_at, rows))
+        text = f"{len(rows)} cases · {t.total} of {t.length} minutes planned"
+        if t.over:
+            text += f" — {t.over} minutes over the meeting's length"
+            self.total.setStyleSheet(f"color: {warning_colour().name()}; font-weight: bold;")
+        else:
+            self.total.setStyleSheet("")
+        self.total.setText(text)
 
     def _fill_people(self) -> None:
         staff = self._staff()
@@ -341,12 +264,9 @@ class AgendaBuilder(QWidget):
 
     def clear(self) -> None:
         self.model.clear()
-        self.proposals.clear()
-        self.title.setText("Choose a meeting, or plan one (Ctrl+Shift+N).")
+        self.proposed.clear()
+        self.bar.clear()
         self.total.setText("")
-        self.proposal_count.setText("")
-        for button in self.meeting_buttons:
-            button.setEnabled(False)
         self._set_case_enabled(False)
 
     # -- the selected case ---------------------------------------------------------------
@@ -469,39 +389,63 @@ class AgendaBuilder(QWidget):
         )
 
     def remove(self) -> None:
-        item = self._current_id()
-        if item is None:
+        """Take the chosen cases off at once; the store catches up behind (see agenda_undo)."""
+        chosen = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        if not chosen and self.table.currentIndex().isValid():
+            chosen = [self.table.currentIndex().row()]
+        rows = [self.model.row_at(n) for n in chosen]
+        if not rows or self.loaded is None:
             return
-        store = self.store
-        self._change("the agenda", lambda reason: agenda.remove(store, item, reason))
+        decided = [r for r in rows if r.outcome not in (None, "pending")]
+        if decided:
+            self.problem.setText(
+                f"{decided[0].name} has an outcome recorded: the case stays on the agenda "
+                "as the record of that decision."
+            )
+            return
+        go, reason = self._reason_if_finished("the agenda")
+        if not go:
+            return
+        ids = {r.id for r in rows}
+        self._show_rows([r for r in self.model.rows if r.id not in ids])
+        if self.model.rowCount():
+            self.table.selectRow(min(chosen[0], self.model.rowCount() - 1))
+        else:
+            self._set_case_enabled(False)
+        self.problem.setText("")
+        self.message.setText(f"Removing {cases(len(ids))}…")
+        self.undo_button.setEnabled(True)
+        self.undo.remove([r.id for r in rows], reason)
+
+    def undo_last(self) -> None:
+        if self.undo.can_undo():
+            self.undo.undo()
+
+    def _settled(self, said: str) -> None:
+        self.message.setText(said)
+        self.reload()
 
     # -- adding --------------------------------------------------------------------------
-    def _add(self, cases: list[tuple[str, str]]) -> None:
+    def _add(self, wanted: list[tuple[str, str]]) -> None:
         meeting = self.meeting_id
-        if meeting is None or not cases:
+        if meeting is None or not wanted:
+            return
+        go, reason = self._reason_if_finished("the agenda")
+        if not go:
             return
         store = self.store
-        self._change(
-            "the agenda",
-            lambda reason: agenda.add(store, meeting, cases, reason_to_amend=reason),
-        )
 
-    def add_proposed(self) -> None:
-        rows = sorted({i.row() for i in self.proposal_table.selectionModel().selectedRows()})
-        self._add(
-            [(self.proposals.row_at(r).patient_id, self.proposals.row_at(r).reason) for r in rows]
-        )
+        def done(ids: list[str]) -> None:
+            self.undo.added(ids, reason)
+            self.message.setText(f"Added {cases(len(ids))}. Ctrl+Z takes them off again.")
+            self._changed(None)
 
-    def add_all(self) -> None:
-        """Add everyone proposed, after saying how many and how long that would run
-        ("Add all" once put 545 people on one agenda without a word)."""
-        wanted = [(p.patient_id, p.reason) for p in self.proposals.all()]
-        if not wanted or self.loaded is None:
-            return
-        length = self.loaded.meeting.length_minutes
-        asked = f"Add all {len(wanted)} people proposed to this {length}-minute meeting's agenda?"
-        if confirm(self, "Add everyone proposed", asked):
-            self._add(wanted)
+        self.worker.op(
+            Change.MEETINGS,
+            lambda: agenda.add(store, meeting, wanted, reason_to_amend=reason),
+            done,
+            self.fail,
+        )
 
     def add_by_hand(self) -> None:
         if self.loaded is None or self.loaded.meeting.state == "finished":
@@ -515,91 +459,6 @@ class AgendaBuilder(QWidget):
                 self._add([(patient, dialog.reason.text().strip())])
 
         dialog.accepted.connect(chosen)
-        dialog.open()
-
-    # -- state and papers ----------------------------------------------------------------
-    def edit_details(self) -> None:
-        if self.loaded is None:
-            return
-        m = self.loaded.meeting
-        dialog = ScheduleDialog(self._staff(), self.store.actor.staff_id, m.starts_at, m, self)
-        dialog.setObjectName("schedule-dialog")
-        store = self.store
-
-        def save() -> None:
-            starts, length = dialog.starts_at(), dialog.length.value()
-            place, chair = dialog.place.text(), dialog.chair.currentData()
-            self._change(
-                "the meeting's details",
-                lambda reason: schedule.edit(
-                    store,
-                    m.id,
-                    starts_at=starts,
-                    length_minutes=length,
-                    place=place,
-                    chair_id=chair,
-                    reason=reason,
-                ),
-            )
-
-        dialog.accepted.connect(save)
-        dialog.open()
-
-    def circulate(self) -> None:
-        meeting = self.meeting_id
-        if meeting is None:
-            return
-        store = self.store
-        self.worker.op(
-            Change.MEETINGS,
-            lambda: schedule.circulate(store, meeting),
-            lambda _r: self._changed(None),
-            self.fail,
-        )
-
-    def _start(self) -> None:
-        if self.meeting_id is not None:
-            self.start_meeting.emit(self.meeting_id)
-
-    def preview(self, kind: str) -> None:
-        meeting = self.meeting_id
-        if meeting is None or (kind == "agenda" and not self.model.rowCount()):
-            return
-        open_paper(self, self.store, self.worker, meeting, kind, self.fail)
-
-    def preview_summaries(self) -> None:
-        if self.meeting_id is not None:
-            open_summaries(self, self.store, self.worker, self.meeting_id, self.fail)
-
-    def print_care_plans(self) -> None:
-        """Ask the care plan screens (wired by the workspace) to print the agenda's plans."""
-        if self.meeting_id is not None and self.model.rowCount():
-            self.print_plans_asked.emit(self.meeting_id)
-
-    def settings(self) -> None:
-        store = self.store
-
-        self.worker.query(
-            lambda: (rules.settings(store), attendance.required(store)),
-            self._show_settings,
-            self.fail,
-        )
-
-    def _show_settings(self, current: tuple[rules.RuleSettings, tuple[str, ...]]) -> None:
-        dialog = SettingsDialog(current[0], current[1], self)
-        dialog.setObjectName("meeting-settings")
-        store = self.store
-
-        def save() -> None:
-            chosen, quorum = dialog.chosen_rules(), dialog.chosen_quorum()
-
-            def write() -> None:
-                rules.save_settings(store, chosen)
-                attendance.set_quorum(store, quorum)
-
-            self.worker.op(Change.MEETINGS, write, lambda _r: self.reload(), self.fail)
-
-        dialog.accepted.connect(save)
         dialog.open()
 
     def fail(self, exc: BaseException) -> None:

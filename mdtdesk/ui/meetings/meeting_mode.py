@@ -53,7 +53,7 @@ from mdtdesk.nhs_number import format_nhs
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import StaffChoice
 from mdtdesk.store.vocab import DISCIPLINES, OUTCOME
-from mdtdesk.ui.meetings.agenda_builder import describe
+from mdtdesk.ui.meetings.meeting_bar import describe
 from mdtdesk.ui.meetings.meeting_dialogs import ask_reason
 from mdtdesk.ui.meetings.meeting_papers_view import open_paper, open_summaries
 from mdtdesk.ui.widgets.changes import Change
