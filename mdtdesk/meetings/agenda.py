@@ -244,9 +244,7 @@ def remove(
         return [item.id for item, _m in items]
 
 
-def put_back(
-    store: OpenStore, item_ids: Sequence[str], reason_to_amend: str | None = None
-) -> None:
+def put_back(store: OpenStore, item_ids: Sequence[str], reason_to_amend: str | None = None) -> None:
     """Undo `remove`: the cases return to the places they had."""
     with store.session() as s, s.begin():
         items = [s.get(AgendaItem, i) for i in item_ids]
