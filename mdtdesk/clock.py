@@ -41,6 +41,12 @@ def short_day(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def short_time(at: datetime) -> str:
+    """A moment on the local clock, as lists write it: 4 Nov 2026 14:05."""
+    local = at.astimezone()
+    return f"{short_day(local.date())} {local:%H:%M}"
+
+
 def short_date(day: date | None) -> str:
     """short_day, saying so when there is no date."""
     return "no date" if day is None else short_day(day)

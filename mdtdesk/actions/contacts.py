@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from mdtdesk.actions.tracking import ActionError, NewAction, checked_new
+from mdtdesk.clock import short_time
 from mdtdesk.store.models import ContactLogEntry, Patient, StaffMember
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.vocab import CONTACT_KIND
@@ -43,7 +44,7 @@ def _check(store: OpenStore, new: NewContact) -> None:
     if new.at.tzinfo is None:
         raise ActionError("When: a contact time needs a time zone.")
     if new.at > store.clock.now() + _GRACE:
-        raise ActionError(f"When: {new.at.astimezone():%d %b %Y %H:%M} is in the future.")
+        raise ActionError(f"When: {short_time(new.at)} is in the future.")
     if new.duration_minutes is not None and not 1 <= new.duration_minutes <= MAX_MINUTES:
         raise ActionError(f"Duration: give minutes between 1 and {MAX_MINUTES}.")
     if new.kind in WITH_SOMEONE and not new.with_whom.strip():

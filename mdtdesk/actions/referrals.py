@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mdtdesk.actions.tracking import ActionError, Change, Changed, apply, get
-from mdtdesk.clock import today
+from mdtdesk.clock import short_day, today
 from mdtdesk.store.models import Action, Service, StoreMeta
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import name_key
@@ -150,11 +150,12 @@ def change_referral(
             f"Referral: it is {was}; it cannot be marked {REFERRAL_STATUS[status].lower()}."
         )
     if on > today(store.clock):
-        raise ActionError(f"Date: {on:%d %b %Y} is in the future.")
+        raise ActionError(f"Date: {short_day(on)} is in the future.")
     earlier = [d for d in (action.referral_sent_on, action.referral_replied_on) if d]
     if status != "sent" and earlier and on < max(earlier):
         raise ActionError(
-            f"Date: {on:%d %b %Y} is before the referral was {current} ({max(earlier):%d %b %Y})."
+            f"Date: {short_day(on)} is before the referral was {current} "
+            f"({short_day(max(earlier))})."
         )
     values: dict[str, object] = {"referral_status": status, _DATE_OF[status]: on}
     if status == "sent":

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mdtdesk.clock import short_day, today
+from mdtdesk.labels import field_label
 from mdtdesk.store.errors import StoreError
 from mdtdesk.store.models import Action, ActionEvent, Patient, Service, StaffMember
 from mdtdesk.store.opened import OpenStore
@@ -113,7 +114,7 @@ def checked_new(s: Session, store: OpenStore, new: NewAction) -> Action:
     if new.due_date is None:
         raise ActionError("Due date: every action needs a due date.")
     if new.due_date < today(store.clock):
-        raise ActionError(f"Due date: {new.due_date:%d %b %Y} is in the past.")
+        raise ActionError(f"Due date: {short_day(new.due_date)} is in the past.")
     if new.service_id is not None:
         _service(s, new.service_id)
     return Action(
@@ -251,7 +252,7 @@ def change_fields(
         wanted["description"] = text_of(description)
     if due_date is not None:
         if due_date < today(store.clock) and due_date != action.due_date:
-            raise ActionError(f"Due date: {due_date:%d %b %Y} is in the past.")
+            raise ActionError(f"Due date: {short_day(due_date)} is in the past.")
         wanted["due_date"] = due_date
     if priority is not None:
         wanted["priority"] = _priority(priority)
@@ -324,22 +325,9 @@ def _words(field: str, text: str | None, names: dict[str, str]) -> str:
     return text
 
 
-FIELD_LABELS = {
-    "status": "Status",
-    "owner_id": "Owner",
-    "description": "Action",
-    "priority": "Priority",
-    "due_date": "Due",
-    "referral_status": "Referral",
-    "referral_sent_on": "Referral sent on",
-    "referral_replied_on": "Service replied on",
-    "referral_seen_on": "Seen by the service on",
-}
-
-
 def describe(event: ActionEvent, names: dict[str, str]) -> str:
     """One history line in words: "Status: Open → Done"."""
-    label = FIELD_LABELS.get(event.field, event.field)
+    label = field_label(event.field)
     old = _words(event.field, event.old_value, names)
     new = _words(event.field, event.new_value, names)
     text = f"{label}: {old} → {new}"

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mdtdesk.careplan.versions import PlanError, PlanVersion, as_version, current, rows_of
-from mdtdesk.clock import age_on, today
+from mdtdesk.clock import age_on, short_day, today
+from mdtdesk.labels import risk_label
 from mdtdesk.store.models import (
     Action,
     Condition,
@@ -111,8 +112,8 @@ def _risk(s: Session, p: Patient) -> list[str]:
         # The latest of each kind; the eFI is already given from the record.
         if r.kind not in seen and r.kind != "efi":
             seen.add(r.kind)
-            kind = r.kind.replace("_", " ").capitalize()
-            lines.append(f"{kind} {r.value:g} ({r.source}, {r.recorded_on:%d %b %Y})")
+            kind = risk_label(r.kind)
+            lines.append(f"{kind} {r.value:g} ({r.source}, {short_day(r.recorded_on)})")
     return lines
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mdtdesk.clock import short_day
+from mdtdesk.labels import risk_label
 from mdtdesk.meetings.schedule import get, local_day, previous_meeting
 from mdtdesk.store.models import (
     Action,
@@ -279,7 +280,7 @@ def _risk(s: Session, w: _Window, c: RuleSettings, people: dict[str, Proposal]) 
             continue
         was, now = _band(kind, before[-1]), _band(kind, recent[-1])
         if was and now and _BAND_RANK[now] > _BAND_RANK[was]:
-            label = "eFI" if kind == "efi" else "Admission risk"
+            label = risk_label(kind)
             found.append((pid, f"{label} raised from {was} to {now}"))
     raised = {pid for pid, _ in found}
     since = w.day - timedelta(weeks=c.severe_weeks)

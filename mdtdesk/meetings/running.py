@@ -131,7 +131,7 @@ def add_action(
         guard(s, meeting, reason_to_amend, "action added")
         if due_date < local_day(meeting.starts_at):
             raise MeetingError(
-                f"Due date: {due_date:%d %b %Y} is before the meeting; choose a later date."
+                f"Due date: {short_day(due_date)} is before the meeting; choose a later date."
             )
         owner = s.get(StaffMember, owner_id)
         if owner is None or owner.deleted:

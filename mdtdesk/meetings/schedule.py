@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from mdtdesk.clock import short_day
 from mdtdesk.store import audit
 from mdtdesk.store.errors import StoreError
 from mdtdesk.store.models import AgendaItem, Meeting, StaffMember
@@ -176,7 +177,7 @@ def guard(session: Session, meeting: Meeting, reason: str | None, what: str) -> 
         return
     if not reason or not reason.strip():
         raise MeetingError(
-            f"The meeting of {local_day(meeting.starts_at):%d %b %Y} is finished: "
+            f"The meeting of {short_day(local_day(meeting.starts_at))} is finished: "
             "give a reason to amend its record."
         )
     audit.log(session, "amend", entity="meeting", record_id=meeting.id, change=what, reason=reason)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from mdtdesk.careplan.content import from_json
-from mdtdesk.clock import age_on
+from mdtdesk.clock import age_on, short_day
 from mdtdesk.meetings.schedule import get, local_day
 from mdtdesk.store import audit
 from mdtdesk.store.models import (
@@ -93,7 +93,7 @@ def case_summary(store: OpenStore, patient_id: str, meeting_id: str) -> CaseSumm
             latest[r.kind] = r
         if "admission_risk" in latest:
             r = latest["admission_risk"]
-            risk.append(f"Admission risk {r.value:g}% ({r.recorded_on:%d %b %Y})")
+            risk.append(f"Admission risk {r.value:g}% ({short_day(r.recorded_on)})")
         flags = [
             ("lives alone", p.lives_alone),
             ("is a carer", p.is_a_carer),
@@ -101,7 +101,7 @@ def case_summary(store: OpenStore, patient_id: str, meeting_id: str) -> CaseSumm
         ]
         risk += [label.capitalize() for label, on in flags if on]
         hospital = [
-            f"{h.started_on:%d %b %Y} "
+            f"{short_day(h.started_on)} "
             f"{'planned ' if h.planned else ''}"
             f"{'admission' if h.kind == 'admission' else 'A&E'}"
             f"{': ' + h.reason if h.reason else ''}"
@@ -142,7 +142,7 @@ def case_summary(store: OpenStore, patient_id: str, meeting_id: str) -> CaseSumm
         ).first()
         last_outcome = "Not discussed before"
         if last is not None:
-            last_outcome = f"{local_day(last[2]):%d %b %Y}: {OUTCOME.get(last[0], last[0])}"
+            last_outcome = f"{short_day(local_day(last[2]))}: {OUTCOME.get(last[0], last[0])}"
             if last[1]:
                 last_outcome += f" — {last[1]}"
         plan = (

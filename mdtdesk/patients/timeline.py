@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mdtdesk.clock import short_day
 from mdtdesk.store.models import (
     Action,
     ActionEvent,
@@ -129,7 +130,7 @@ def build_timeline(
     for e in changed:
         events.setdefault(e.action_id, []).append(e)
     for a in actions:
-        due = f", due {a.due_date:%d %b %Y}" if a.due_date else ""
+        due = f", due {short_day(a.due_date)}" if a.due_date else ""
         owner = _name(staff, a.owner_id) if a.owner_id else "no owner yet"
         when = agreed_at.get(a.meeting_id or "", a.created_at)
         service = services.get(a.service_id or "")
@@ -158,7 +159,7 @@ def build_timeline(
         why = f": {h.reason}" if h.reason else ""
         if h.kind == "admission":
             planned = "Planned admission" if h.planned else "Unplanned admission"
-            until = f" until {h.ended_on:%d %b %Y}" if h.ended_on else ""
+            until = f" until {short_day(h.ended_on)}" if h.ended_on else ""
             text = f"{planned}{where}{until}{why}"
         else:
             text = f"A&E attendance{where}{why}"

@@ -9,6 +9,7 @@ from reportlab.platypus import Flowable, Spacer
 from mdtdesk.careplan.content import ordered_support
 from mdtdesk.careplan.printable import PlanPaperData
 from mdtdesk.careplan.sections import RESPECT
+from mdtdesk.clock import short_day, short_time
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.printing.document import frame_width, para, short_date, table
 from mdtdesk.store.vocab import (
@@ -25,7 +26,7 @@ def _facts(data: PlanPaperData) -> list[list[str]]:
     p, plan = data.person, data.plan
     consent = CONSENT.get(data.consent, data.consent)
     if data.consent_by and data.consent_at:
-        consent += f" (recorded by {data.consent_by}, {data.consent_at:%d %b %Y})"
+        consent += f" (recorded by {data.consent_by}, {short_day(data.consent_at)})"
     agreed = (
         f"{short_date(plan.agreed_on)} {AGREED_HOW.get(plan.content.agreed_how, '')}".strip()
         if plan.agreed_on
@@ -131,7 +132,7 @@ def _history(data: PlanPaperData, width: float) -> Flowable:
             short_date(v.agreed_on),
             AGREED_HOW.get(v.content.agreed_how, "—") if v.agreed_on else "—",
             short_date(v.review_date),
-            f"{v.updated_by or '—'}, {v.updated_at.astimezone():%d %b %Y %H:%M}",
+            f"{v.updated_by or '—'}, {short_time(v.updated_at)}",
         ]
         for v in data.history
     ]

@@ -104,7 +104,7 @@ def agenda_pdf(record: MeetingRecord, printed: datetime, printed_by: str) -> byt
     )
     return build(
         story,
-        title=f"MDT agenda {record.day:%d %b %Y}",
+        title=f"MDT agenda {short_day(record.day)}",
         header=f"{record.practice} ({record.ods_code}) · MDT agenda {short_day(record.day)}",
         printed=printed,
         printed_by=printed_by,
@@ -181,7 +181,7 @@ def minutes_pdf(record: MeetingRecord, printed: datetime, printed_by: str) -> by
         )
     return build(
         story,
-        title=f"MDT minutes {record.day:%d %b %Y}",
+        title=f"MDT minutes {short_day(record.day)}",
         header=f"{record.practice} ({record.ods_code}) · MDT minutes {short_day(record.day)}",
         printed=printed,
         printed_by=printed_by,
@@ -217,7 +217,7 @@ def outcome_summary_pdf(
     story.append(_actions_table(case) if case.actions else para("No actions agreed."))
     return build(
         story,
-        title=f"MDT outcome summary {case.row.name} {record.day:%d %b %Y}",
+        title=f"MDT outcome summary {case.row.name} {short_day(record.day)}",
         header=f"{record.practice} ({record.ods_code}) · MDT outcome summary",
         printed=printed,
         printed_by=printed_by,

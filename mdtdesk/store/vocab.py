@@ -48,6 +48,9 @@ OPEN_ACTION_STATUSES = ("open", "in_progress", "waiting")
 
 PRIORITY = {"urgent": "Urgent", "high": "High", "routine": "Routine"}
 
+# The kinds of risk score a record holds.
+RISK_KIND = {"efi": "eFI", "admission_risk": "Admission risk"}
+
 REFERRAL_STATUS = {"sent": "Sent", "accepted": "Accepted", "declined": "Declined", "seen": "Seen"}
 
 # The services a new store offers for referrals; each practice edits its own list.

@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mdtdesk.labels import value_label
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.store import audit
 from mdtdesk.store.errors import StoreError
 from mdtdesk.store.models import Patient, StaffMember
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.sync_tables import SyncConflict
-from mdtdesk.store.vocab import ACTION_STATUS, CASELOAD_STATUS, CONSENT, REFERRAL_STATUS
 from mdtdesk.sync.wire import SPECS, BadValue
 
 
@@ -105,7 +105,7 @@ class Labels:
     other: str
 
 
-def _words(session: Session, field: str, raw_text: str, kind: str) -> str:
+def _words(session: Session, entity: str, field: str, raw_text: str, kind: str) -> str:
     value = json.loads(raw_text)
     if kind == "delete":
         return "Deleted" if value else "Kept, and edited"
@@ -114,14 +114,7 @@ def _words(session: Session, field: str, raw_text: str, kind: str) -> str:
     if field.endswith("_id"):
         staff = session.get(StaffMember, value)
         return staff.name if staff is not None else f"unknown person ({value[:8]})"
-    vocab = {
-        "caseload_status": CASELOAD_STATUS,
-        "consent_status": CONSENT,
-        "referral_status": REFERRAL_STATUS,
-        # Care-plan statuses are not in this list and are shown as they are.
-        "status": ACTION_STATUS,
-    }.get(field)
-    return vocab.get(value, value) if vocab else str(value)
+    return value_label(field, value, entity)
 
 
 def labels(store: OpenStore, items: list[SyncConflict]) -> dict[str, Labels]:
@@ -137,7 +130,7 @@ def labels(store: OpenStore, items: list[SyncConflict]) -> dict[str, Labels]:
                     record += f": {item.entity.replace('_', ' ')}"
             out[item.id] = Labels(
                 record,
-                _words(s, item.field, item.kept_value, item.kind),
-                _words(s, item.field, item.other_value, item.kind),
+                _words(s, item.entity, item.field, item.kept_value, item.kind),
+                _words(s, item.entity, item.field, item.other_value, item.kind),
             )
     return out

@@ -190,7 +190,7 @@ def test_case_summary_has_the_story_on_one_screen(store: OpenStore) -> None:
     summary = case_summary(store, pid, mid)
     assert summary.problems == ["Atrial fibrillation", "COPD"]
     assert summary.risk == ["eFI 0.41 (severe)", "Lives alone"]
-    assert summary.hospital == ["02 Nov 2026 admission: Chest infection"]
+    assert summary.hospital == ["2 Nov 2026 admission: Chest infection"]
     assert [(a.description, a.owner) for a in summary.actions] == [
         ("Physio referral", "Alex Carter")
     ]

@@ -88,6 +88,9 @@ def test_edit_and_save_with_a_validation_error_first(qtbot, demo_dir, make_windo
     window = _ready(qtbot, make_window, demo_dir)
     patient = _open_first(qtbot, window)
     assert patient.record is not None
+    kinds = {patient.risks.row_at(r).kind for r in range(patient.risks.rowCount())}
+    shown = {patient.risks.data(patient.risks.index(r, 0)) for r in range(patient.risks.rowCount())}
+    assert "admission_risk" in kinds and "Admission risk" in shown and "admission_risk" not in shown
     assert patient.record.display_name in patient.header.text()
     postcode = patient.form.inputs["postcode"]
     postcode.setFocus()
@@ -111,7 +114,7 @@ def test_edit_and_save_with_a_validation_error_first(qtbot, demo_dir, make_windo
     qtbot.waitUntil(lambda: not patient.dirty, timeout=10000)
     settle(qtbot, window)
     assert not problem.isVisible()
-    assert "Saved: postcode." in patient.banner.text()
+    assert "Saved: Postcode." in patient.banner.text()
     with store.session() as s:
         assert s.get(Patient, patient.patient_id).postcode == "NR4 7TJ"
         actions = s.execute(
@@ -231,6 +234,13 @@ def test_import_a_csv_with_column_mapping_preview_and_progress(
     qtbot.waitUntil(lambda: dialog.validation is not None, timeout=10000)
     assert dialog.preview.rowCount() == 2
     assert dialog.preview.data(dialog.preview.index(0, 1)) == "9990000018"
+    # Labels are written words, not column names ("Nhs number", "Efi score" before).
+    heads = [
+        dialog.preview.headerData(c, Qt.Orientation.Horizontal)
+        for c in range(dialog.preview.columnCount())
+    ]
+    assert heads[:3] == ["Line", "NHS number", "Family name"]
+    assert dialog.mapping["efi_score"].accessibleName() == "File column for eFI score"
     assert dialog.problems.stringList() == [
         "line 3, column date_of_birth: '1938-13-06' is not a date as YYYY-MM-DD or DD/MM/YYYY"
     ]

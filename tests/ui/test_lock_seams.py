@@ -54,7 +54,7 @@ def test_lock_unlock_then_saving_the_phone_keeps_the_coordinator(
     phone.textEdited.emit("01603 555 0123")
     again.save()
     qtbot.waitUntil(lambda: "Saved" in again.banner.text(), timeout=10000)
-    assert again.banner.text() == "Saved: phone."
+    assert again.banner.text() == "Saved: Phone number."
     settle(qtbot, window)
     with window.store.session() as s:
         p = s.get(Patient, patient_id)

@@ -203,7 +203,7 @@ def test_meeting_mode_records_attendance_notes_outcomes_and_actions(
     mode.confirm_finish()
     settle(qtbot, window)
     assert schedule.meeting_row(window.store, mode.meeting_id).state == "finished"
-    assert "1 case(s) carried forward to 01 Dec 2026" in mode.problem.text()
+    assert "1 case(s) carried forward to 1 Dec 2026" in mode.problem.text()
     assert mode.notes.isReadOnly() and mode.amend_button.isVisible()
     # Defect: the case timer ran on after Finish.
     stopped = mode.timer.text()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from mdtdesk.clock import Clock, today
+from mdtdesk.clock import Clock, plain_day, today
 from mdtdesk.store import errors, lifecycle
 from mdtdesk.store.keyfile import KdfCost
 from mdtdesk.ui.access.recovery_sheet import print_sheet
@@ -173,7 +173,7 @@ class RecoveryKeyPage(QWizardPage):
             created.recovery_key,
             str(self.field("practice")),
             str(self.field("ods")),
-            today(self.owner.clock).strftime("%d %B %Y"),
+            plain_day(today(self.owner.clock)),
         )
 
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from mdtdesk.actions.tracking import Changed
 from mdtdesk.actions.update import Update, update
 from mdtdesk.actions.worklist import ActionDetail, HistoryLine, WorkItem, detail
-from mdtdesk.clock import today
+from mdtdesk.clock import short_time, today
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.vocab import ACTION_STATUS, PRIORITY, REFERRAL_STATUS
@@ -93,7 +93,7 @@ class ActionDialog(QDialog):
         form.addRow("&Note", self.note)
         self.history = RowsModel[HistoryLine](
             [
-                ("When", lambda h: h.at.astimezone().strftime("%d %b %Y %H:%M")),
+                ("When", lambda h: short_time(h.at)),
                 ("Who", lambda h: h.who),
                 ("What", lambda h: h.text),
             ]

@@ -10,7 +10,7 @@ from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from mdtdesk.actions.coordinators import QUIET_WEEKS, CoordinatorLoad, Loads, PersonLoad, loads
-from mdtdesk.clock import today
+from mdtdesk.clock import short_day, today
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.vocab import CASELOAD_STATUS
@@ -21,13 +21,13 @@ from mdtdesk.ui.widgets.worker import StoreWorker
 
 
 def _when(at: datetime | None) -> str:
-    return f"{at.astimezone():%d %b %Y}" if at else "never"
+    return short_day(at.astimezone()) if at else "never"
 
 
 def _day(day: date | None, on: date) -> str:
     if day is None:
         return "not set"
-    return f"{day:%d %b %Y}" + (" (passed)" if day < on else "")
+    return short_day(day) + (" (passed)" if day < on else "")
 
 
 class CoordinatorsView(QWidget):

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from mdtdesk.caseload.filtering import COLUMNS, CaseloadIndex, CaseloadQuery
 from mdtdesk.caseload.rows import CaseloadRow
+from mdtdesk.clock import short_day
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.store.vocab import CASELOAD_STATUS, CONSENT
 from mdtdesk.ui.widgets.look import warning_colour
@@ -27,7 +28,7 @@ PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def _day(d: date | None) -> str:
-    return d.strftime("%d %b %Y") if d else "—"
+    return short_day(d) if d else "—"
 
 
 class CaseloadModel(QAbstractTableModel):

@@ -33,6 +33,7 @@ from mdtdesk.caseload.csv_import import (
     validate,
 )
 from mdtdesk.clock import today
+from mdtdesk.labels import field_label
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import staff_ids_by_name
 from mdtdesk.ui.widgets.changes import Change
@@ -74,7 +75,7 @@ class ImportDialog(QDialog):
         mapping_form = QFormLayout(mapping_box)
         for column in (*REQUIRED, *OPTIONAL):
             combo = QComboBox()
-            label = column.replace("_", " ").capitalize() + (" *" if column in REQUIRED else "")
+            label = field_label(column) + (" *" if column in REQUIRED else "")
             combo.setAccessibleName(f"File column for {label.rstrip(' *')}")
             combo.currentIndexChanged.connect(self._mapping_changed)
             self.mapping[column] = combo
@@ -161,7 +162,7 @@ class ImportDialog(QDialog):
             return lambda row: row[1][i] if i < len(row[1]) else ""
 
         columns: list[tuple[str, Callable[[Cells], str]]] = [("Line", lambda row: str(row[0]))]
-        columns += [(c.replace("_", " "), cell(i)) for c, i in shown]
+        columns += [(field_label(c), cell(i)) for c, i in shown]
         self.preview = RowsModel[Cells](columns)
         self.preview.set_rows(self.rows[:PREVIEW_ROWS])
         self.preview_view.setModel(self.preview)

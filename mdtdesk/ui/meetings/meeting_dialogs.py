@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from mdtdesk.caseload.filtering import CaseloadIndex, CaseloadQuery
 from mdtdesk.caseload.rows import CaseloadRow
+from mdtdesk.clock import short_day
 from mdtdesk.meetings.rules import RULES, RuleSettings
 from mdtdesk.meetings.schedule import MeetingRow
 from mdtdesk.nhs_number import format_nhs
@@ -113,7 +114,7 @@ class AddCaseDialog(QDialog):
             [
                 ("Name", lambda r: f"{r.family_name.upper()}, {r.given_name}"),
                 ("NHS number", lambda r: format_nhs(r.nhs_number)),
-                ("Born", lambda r: f"{r.date_of_birth:%d %b %Y}"),
+                ("Born", lambda r: short_day(r.date_of_birth)),
                 ("Coordinator", lambda r: r.coordinator or ""),
             ]
         )

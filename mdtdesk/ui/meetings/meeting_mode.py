@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mdtdesk.clock import short_day
 from mdtdesk.meetings import agenda, attendance, running, schedule
 from mdtdesk.meetings.agenda import AgendaRow
 from mdtdesk.meetings.attendance import Attendee, Quoracy
@@ -96,7 +97,7 @@ def summary_html(c: CaseSummary) -> str:
         return "<ul>" + "".join(f"<li>{escape(v)}</li>" for v in values) + "</ul>"
 
     actions = [
-        f"{a.description} — {a.owner}, due {a.due:%d %b %Y}" if a.due else a.description
+        f"{a.description} — {a.owner}, due {short_day(a.due)}" if a.due else a.description
         for a in c.actions
     ]
     return (
@@ -501,7 +502,7 @@ class MeetingMode(QDialog):
         self.summary.setText(summary_html(summary))
         self.action_list.clear()
         for a in summary.actions:
-            due = f", due {a.due:%d %b %Y}" if a.due else ""
+            due = f", due {short_day(a.due)}" if a.due else ""
             mark = "★ " if a.from_this_meeting else ""
             self.action_list.addItem(f"{mark}{a.description} — {a.owner}{due}")
 
@@ -643,7 +644,7 @@ class MeetingMode(QDialog):
             if result.carried and result.next_day:
                 self.problem.setText(
                     f"Meeting finished. {result.carried} case(s) carried forward to "
-                    f"{result.next_day:%d %b %Y}."
+                    f"{short_day(result.next_day)}."
                 )
             elif result.carried == 0:
                 self.problem.setText("Meeting finished.")

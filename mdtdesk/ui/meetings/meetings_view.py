@@ -4,11 +4,13 @@ the right. The next coming meeting is chosen when the tab first fills."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from mdtdesk.caseload.filtering import CaseloadIndex
+from mdtdesk.clock import short_day
 from mdtdesk.meetings import schedule
 from mdtdesk.meetings.schedule import MeetingRow
 from mdtdesk.store.opened import OpenStore
@@ -20,6 +22,11 @@ from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.look import list_table, problem_label
 from mdtdesk.ui.widgets.rows_model import RowsModel
 from mdtdesk.ui.widgets.worker import StoreWorker
+
+
+def _day(at: datetime) -> str:
+    local = at.astimezone()
+    return f"{local:%a} {short_day(local)}"
 
 
 class MeetingsView(QWidget):
@@ -37,7 +44,7 @@ class MeetingsView(QWidget):
         self.store, self.worker, self._staff = store, worker, staff
         self.meetings = RowsModel[MeetingRow](
             [
-                ("Date", lambda m: f"{m.starts_at.astimezone():%a %d %b %Y}"),
+                ("Date", lambda m: _day(m.starts_at)),
                 ("Time", lambda m: f"{m.starts_at.astimezone():%H:%M}"),
                 ("State", lambda m: MEETING_STATE[m.state]),
                 ("Cases", lambda m: str(m.cases)),

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mdtdesk.labels import field_label
 from mdtdesk.patients.details import FormInvalid
 from mdtdesk.patients.hospital import KINDS, HospitalVisit, parse_visit
 from mdtdesk.patients.record import HospitalRow
@@ -86,15 +87,8 @@ class HospitalDialog(QDialog):
         try:
             self.visit = parse_visit(self.values(), self.on)
         except FormInvalid as exc:
-            labels = {
-                "kind": "Kind",
-                "started_on": "Started",
-                "ended_on": "Discharged",
-                "hospital": "Hospital",
-                "reason": "Reason",
-            }
             self.problem.setText(
-                "\n".join(f"{labels.get(k, k)}: {v}" for k, v in exc.problems.items())
+                "\n".join(f"{field_label(k)}: {v}" for k, v in exc.problems.items())
             )
             self.problem.show()
             return

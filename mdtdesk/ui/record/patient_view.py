@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mdtdesk.clock import today
+from mdtdesk.clock import short_time, today
+from mdtdesk.labels import field_label, risk_label
 from mdtdesk.meetings.requests import ask_for_discussion
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.patients import drafts
@@ -53,7 +54,7 @@ FORM = "details"
 
 
 def _dt(value: datetime) -> str:
-    return value.astimezone().strftime("%d %b %Y %H:%M")
+    return short_time(value)
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ class PatientView(QWidget):
         )
         self.risks = RowsModel(
             [
-                ("Score", lambda r: r.kind),
+                ("Score", lambda r: risk_label(r.kind)),
                 ("Value", lambda r: f"{r.value:g}"),
                 ("Source", lambda r: r.source),
                 ("Recorded", lambda r: day_text(r.recorded_on)),
@@ -357,7 +358,7 @@ class PatientView(QWidget):
         if self._closed:
             return
         self._set_dirty(False)
-        what = ", ".join(f.replace("_id", "").replace("_", " ") for f in saved.changed)
+        what = ", ".join(field_label(f) for f in saved.changed)
         self._notice(f"Saved: {what}." if what else "Nothing had changed.")
         self.saved.emit(self.patient_id)
 

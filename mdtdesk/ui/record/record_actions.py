@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTableView, QVBoxLayout,
 
 from mdtdesk.actions import referrals
 from mdtdesk.actions.referrals import ServiceRow, referral_line
+from mdtdesk.clock import short_time
 from mdtdesk.patients.record import ActionRow, ContactRow
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import StaffChoice
@@ -79,7 +80,7 @@ class RecordActions(QWidget):
         self.actions_view.activated.connect(lambda _i: self.update_action())
         self.contact_rows = RowsModel[ContactRow](
             [
-                ("When", lambda c: c.at.astimezone().strftime("%d %b %Y %H:%M")),
+                ("When", lambda c: short_time(c.at)),
                 ("Type", lambda c: CONTACT_KIND.get(c.kind, c.kind)),
                 ("With", lambda c: c.with_whom or ""),
                 ("By", lambda c: c.staff or "—"),

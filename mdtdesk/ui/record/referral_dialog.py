@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from mdtdesk.caseload.filtering import CaseloadIndex, CaseloadQuery
 from mdtdesk.caseload.rows import CaseloadRow
-from mdtdesk.clock import today
+from mdtdesk.clock import short_day, today
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.patients.details import DuplicateNhsNumber, FormInvalid, PatientDetails, parse_form
 from mdtdesk.patients.referral import Candidate, Referred, likely_duplicates, refer
@@ -64,7 +64,7 @@ class ReferralDialog(GuardedDialog):
             [
                 ("Name", lambda r: r.display_name),
                 ("NHS number", lambda r: format_nhs(r.nhs_number)),
-                ("Born", lambda r: r.date_of_birth.strftime("%d %b %Y")),
+                ("Born", lambda r: short_day(r.date_of_birth)),
                 ("Status", lambda r: CASELOAD_STATUS.get(r.status, r.status)),
             ]
         )
@@ -165,7 +165,7 @@ class ReferralDialog(GuardedDialog):
     def _confirm_despite(self, found: list[Candidate]) -> bool:
         lines = "\n".join(
             f"• {c.family_name.upper()}, {c.given_name}, NHS {format_nhs(c.nhs_number)}, "
-            f"born {c.date_of_birth:%d %b %Y} ({CASELOAD_STATUS.get(c.caseload_status)}) "
+            f"born {short_day(c.date_of_birth)} ({CASELOAD_STATUS.get(c.caseload_status)}) "
             f"— {c.why}"
             for c in found
         )

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mdtdesk.clock import short_date
+from mdtdesk.clock import short_date, short_time
+from mdtdesk.labels import field_label
 from mdtdesk.nhs_number import format_nhs
 from mdtdesk.store.models import Patient
 from mdtdesk.store.opened import OpenStore
@@ -29,20 +30,6 @@ from mdtdesk.ui.widgets.look import list_table, problem_label
 from mdtdesk.ui.widgets.rows_model import RowsModel
 from mdtdesk.ui.widgets.worker import StoreWorker
 
-FIELD_NAMES = {
-    "named_coordinator_id": "Named coordinator",
-    "consent_status": "Consent",
-    "caseload_status": "Caseload status",
-    "efi_score": "eFI score",
-    "value": "Risk score",
-    "content": "Care plan content",
-    "status": "Status",
-    "owner_id": "Action owner",
-    "due_date": "Due date",
-    "referral_status": "Referral status",
-    "deleted": "Deleted",
-}
-
 
 def _name(p: Patient) -> str:
     return f"{p.family_name.upper()}, {p.given_name}"
@@ -52,7 +39,7 @@ def _when(clock: str) -> str:
     if not clock:
         return "unknown time"
     ms = int(clock.split(".", 1)[0])
-    return datetime.fromtimestamp(ms / 1000, UTC).astimezone().strftime("%d %b %Y %H:%M")
+    return short_time(datetime.fromtimestamp(ms / 1000, UTC))
 
 
 class ConflictQueue(QWidget):
@@ -63,10 +50,10 @@ class ConflictQueue(QWidget):
         self.model: RowsModel[SyncConflict] = RowsModel(
             [
                 ("Record", lambda c: self._label(c).record),
-                ("Field", lambda c: FIELD_NAMES.get(c.field, c.field)),
+                ("Field", lambda c: field_label(c.field)),
                 ("Applied", lambda c: self._label(c).kept),
                 ("Set aside", lambda c: self._label(c).other),
-                ("Opened", lambda c: c.opened_at.astimezone().strftime("%d %b %Y %H:%M")),
+                ("Opened", lambda c: short_time(c.opened_at)),
             ]
         )
         self.table = list_table(self.model, "Open conflicts")

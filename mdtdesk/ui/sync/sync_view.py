@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mdtdesk.clock import short_time
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.sync_tables import SyncFile
 from mdtdesk.sync import enrol, status
@@ -47,7 +48,7 @@ class Outcome:
 
 
 def _when(row: SyncFile) -> str:
-    return row.at.astimezone().strftime("%d %b %Y %H:%M")
+    return short_time(row.at)
 
 
 def _summary(row: SyncFile) -> str:
@@ -405,4 +406,4 @@ class SyncView(QWidget):
 def _date(value: Any) -> str:
     if not value:
         return "never"
-    return str(value.astimezone().strftime("%d %b %Y %H:%M"))
+    return str(short_time(value))

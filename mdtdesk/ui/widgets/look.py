@@ -8,10 +8,12 @@ from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 
+from mdtdesk.clock import short_day
+
 
 def day_text(value: date | None) -> str:
     """A date in a list: 04 Nov 2026, or a dash when there is none."""
-    return value.strftime("%d %b %Y") if value else "—"
+    return short_day(value) if value else "—"
 
 
 def warning_colour() -> QColor:
