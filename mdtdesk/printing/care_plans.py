@@ -77,7 +77,13 @@ def plans_pdf(
     )
     header, detail = header_of(plans[0], copy)
     return build(
-        story, title=title, header=header, detail=detail, printed=printed, printed_by=printed_by
+        story,
+        title=title,
+        header=header,
+        detail=detail,
+        printed=printed,
+        printed_by=printed_by,
+        large=large and copy == "patient",
     )
 
 

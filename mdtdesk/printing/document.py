@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,12 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from mdtdesk.clock import short_date as short_date  # papers import it from here
+from mdtdesk.clock import short_time
 from mdtdesk.printing.fonts import BOLD, REGULAR
 from mdtdesk.printing.fonts import register as register_fonts
 from mdtdesk.store import audit
@@ -143,7 +146,25 @@ class PageGroup(Flowable):  # type: ignore[misc]
         self.canv.begin_group(self.header, self.detail)
 
 
-def _numbered(header: str, detail: str, footer: str) -> type[pdfcanvas.Canvas]:
+@dataclass(frozen=True)
+class Furniture:
+    """The sizes of a page's header band and footer. Large print sets them large too:
+    a 16 pt body under an 8 pt footer left the page numbers unreadable to its reader."""
+
+    band: float  # height of the header band, mm (with a detail line: band + 5)
+    top: float  # the header's font size, pt
+    detail: float
+    footer: float
+    page: float
+    top_margin: float  # mm, with a detail line
+    bottom_margin: float  # mm
+
+
+REGULAR_FURNITURE = Furniture(11, 10.5, 10, 8, 9, 23, 16)
+LARGE_FURNITURE = Furniture(16, 16, 16, 14, 16, 33, 30)
+
+
+def _numbered(header: str, detail: str, footer: str, sizes: Furniture) -> type[pdfcanvas.Canvas]:
     class Numbered(pdfcanvas.Canvas):  # type: ignore[misc]
         """Holds pages back until the end, when each group's page count is known."""
 
@@ -175,23 +196,32 @@ def _numbered(header: str, detail: str, footer: str) -> type[pdfcanvas.Canvas]:
 
         def _furniture(self, top: str, second: str, number: int, total: int) -> None:
             width, height = self._pagesize
-            band = (16 if second else 11) * mm
+            band = (sizes.band + (5 if second else 0) * sizes.detail / 10) * mm
             self.setFillColor(NHS_BLUE)
             self.rect(0, height - band, width, band, stroke=0, fill=1)
             self.setFillColor(colors.white)
-            self.setFont(BOLD, 10.5)
-            self.drawString(MARGIN, height - 7.2 * mm, top)
-            self.setFont(BOLD, 9)
-            self.drawRightString(width - MARGIN, height - 7.2 * mm, "CONFIDENTIAL")
+            first_line = height - 7.2 * mm * sizes.top / 10.5
+            self.setFont(BOLD, sizes.top)
+            self.drawString(MARGIN, first_line, top)
+            self.setFont(BOLD, min(sizes.top, sizes.page))
+            self.drawRightString(width - MARGIN, first_line, "CONFIDENTIAL")
             if second:
-                self.setFont(REGULAR, 10)
-                self.drawString(MARGIN, height - 12.6 * mm, second)
+                self.setFont(REGULAR, sizes.detail)
+                self.drawString(MARGIN, first_line - 5.4 * mm * sizes.detail / 10, second)
+            page = f"Page {number} of {total}"
+            self.setFont(BOLD, sizes.page)
             self.setFillColor(GREY)
-            self.setFont(REGULAR, 8)
-            self.drawString(MARGIN, 9 * mm, CONFIDENTIAL)
-            self.drawString(MARGIN, 5.5 * mm, footer)
-            self.setFont(BOLD, 9)
-            self.drawRightString(width - MARGIN, 9 * mm, f"Page {number} of {total}")
+            self.drawRightString(width - MARGIN, 9 * mm, page)
+            room = width - 2 * MARGIN - self.stringWidth(page, BOLD, sizes.page) - 6 * mm
+            lines = [
+                line
+                for text in (CONFIDENTIAL, footer)
+                for line in simpleSplit(text, REGULAR, sizes.footer, room)
+            ]
+            self.setFont(REGULAR, sizes.footer)
+            leading = sizes.footer * 1.2
+            for n, line in enumerate(lines):
+                self.drawString(MARGIN, 5.5 * mm + (len(lines) - 1 - n) * leading, line)
 
     return Numbered
 
@@ -205,8 +235,11 @@ def build(
     printed_by: str,
     wide: bool = False,
     detail: str = "",
+    large: bool = False,
 ) -> bytes:
-    """The PDF of story; detail is a second header line (the person a paper is about)."""
+    """The PDF of story; detail is a second header line (the person a paper is about);
+    large sets the header and footer for large print."""
+    sizes = LARGE_FURNITURE if large else REGULAR_FURNITURE
     out = io.BytesIO()
     size = landscape(A4) if wide else A4
     tall = bool(detail) or any(isinstance(f, PageGroup) and f.detail for f in story)
@@ -215,16 +248,16 @@ def build(
         pagesize=size,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
-        topMargin=(23 if tall else 18) * mm,
-        bottomMargin=16 * mm,
+        topMargin=(sizes.top_margin if tall else sizes.top_margin - 5) * mm,
+        bottomMargin=sizes.bottom_margin * mm,
         title=title,
         author="mdtdesk",
         subject=title,
         # Else every page starts in Helvetica, a base-14 font the PDF would then name.
         initialFontName=REGULAR,
     )
-    footer = f"Printed {printed.astimezone():%d %b %Y %H:%M} by {printed_by} from mdtdesk"
-    doc.build(story, canvasmaker=_numbered(header, detail, footer))
+    footer = f"Printed {short_time(printed)} by {printed_by} from mdtdesk"
+    doc.build(story, canvasmaker=_numbered(header, detail, footer, sizes))
     return out.getvalue()
 
 

@@ -162,6 +162,15 @@ def test_large_print_sets_the_body_in_16_point(store: OpenStore) -> None:
     assert care_plans.paper(store, pid, "patient", large=True).file_name.endswith(
         "v1 patient large print.pdf"
     )
+    # Defect: the header, footer and page numbers stayed tiny (8-10.5 pt) in large print.
+    assert sizes_of(regular, "Page 1 of") == {9.0}
+    assert sizes_of(large, "Page 1 of") == {16.0}
+    assert sizes_of(large, "WILDE, Edith") == {16.0}
+    assert min(sizes_of(large, "Printed 23 Nov 2026")) >= 14
+    assert min(sizes_of(large, "CONFIDENTIAL")) >= 14
+    text = flat(pages(large)[0])
+    assert "CONFIDENTIAL: contains personal information" in text  # wrapped, not cut off
+    assert "leave unattended." in text
 
 
 def test_names_in_any_script_print_in_the_embedded_font(store: OpenStore) -> None:
