@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QWidget
@@ -320,3 +321,28 @@ def test_a_coordinator_asks_the_mdt_to_discuss_someone(qtbot, demo_dir: Path, ma
         "Discussion asked for by Alex Carter on 23 Nov 2026: Carer at breaking point"
         in proposal.reason
     )
+
+
+def test_meeting_mode_text_zooms_for_a_projector_and_remembers(
+    qtbot, demo_dir: Path, make_window
+) -> None:
+    window = make_window(demo_dir)
+    builder = open_meetings(qtbot, window)
+    fill_agenda(qtbot, window, builder, 1)
+    mode = start_meeting(qtbot, window, builder)
+    usual, timer_usual = mode.notes.font().pointSizeF(), mode.timer.font().pointSizeF()
+    focus(qtbot, mode.people)
+    qtbot.keyClick(mode.people, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(mode.people, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert mode.notes.font().pointSizeF() == pytest.approx(usual * 1.3)
+    assert mode.timer.font().pointSizeF() == pytest.approx(timer_usual * 1.3)
+    assert mode.timer.font().bold()
+    mode.reject()
+    settle(qtbot, window)
+    again = start_meeting(qtbot, window, builder)
+    assert again.notes.font().pointSizeF() == pytest.approx(usual * 1.3)
+    focus(qtbot, again.people)
+    qtbot.keyClick(again.people, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert again.notes.font().pointSizeF() == pytest.approx(usual * 1.15)
+    qtbot.keyClick(again.people, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert again.notes.font().pointSizeF() == pytest.approx(usual)

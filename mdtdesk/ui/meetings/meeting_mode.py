@@ -7,7 +7,8 @@ move, lock or close, so a crash or a lock loses nothing. A finished meeting open
 read-only; amending it asks for a reason, which is audited.
 
 Keys: PgDown / PgUp next and previous case, Ctrl+1..7 outcome, Ctrl+Enter add the
-action being typed, Ctrl+Shift+F finish the meeting, F11 full screen, Esc leave.
+action being typed, Ctrl+Shift+F finish the meeting, F11 full screen, Ctrl+= / Ctrl+-
+/ Ctrl+0 text size for the projector (remembered), Esc leave.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.forms import fill_staff, staff_combo
 from mdtdesk.ui.widgets.look import problem_label, warning_colour
 from mdtdesk.ui.widgets.worker import StoreWorker
+from mdtdesk.ui.widgets.zoom import Zoom
 
 SAVE_AFTER_MS = 400
 CHOICES = [k for k in OUTCOME if k not in ("pending",)]
@@ -147,11 +149,9 @@ class MeetingMode(QDialog):
         self.quoracy.setAccessibleName("Quoracy")
         self.timer = QLabel()
         self.timer.setAccessibleName("Time on this case")
-        big = self.timer.font()
-        big.setPointSizeF(big.pointSizeF() * 1.6)
-        big.setBold(True)
-        self.timer.setFont(big)
-        self.title.setFont(big)
+        self.zoom = Zoom(self, "meeting-mode")
+        for big in (self.timer, self.title):
+            self.zoom.keep_relative(big, 1.6, bold=True)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.quoracy)
