@@ -169,7 +169,8 @@ def open_record(folder: Path, patient_id: str) -> tuple[float, int]:
 
 
 def gui_figures(folder: str) -> None:
-    """Run in a fresh process: unlock (KDF excluded) to first page, then memory."""
+    """Run in a fresh process: unlock (KDF excluded) to first page, to the whole caseload,
+    then memory."""
     app = QApplication(sys.argv)
     path = Path(folder)
     kf, key, _ = unwrap_key(path)
@@ -177,6 +178,10 @@ def gui_figures(folder: str) -> None:
     worker = StoreWorker()
     window = MainWindow(path, kf.users(), CLOCK, worker, KdfCost(0), settings)
     window.show()
+    # The locked window's warm-up runs while a user types the passphrase (seconds).
+    while worker.busy():
+        app.processEvents()
+        time.sleep(0.01)
     app.processEvents()
     start = time.perf_counter()
     store = lifecycle._open_with_keys(
@@ -186,11 +191,18 @@ def gui_figures(folder: str) -> None:
     assert window.workspace is not None
     # Wait in an event loop, not a busy loop: spinning here would hold the GIL the
     # store thread needs.
+    caseload = window.workspace.caseload
     loop = QEventLoop()
-    window.workspace.caseload.loaded.connect(loop.quit)
+    caseload.first_page.connect(loop.quit)
     loop.exec()
     app.processEvents()  # paint the first page
     first_page = time.perf_counter() - start
+    whole = QEventLoop()
+    caseload.loaded.connect(whole.quit)
+    if not caseload.whole:
+        whole.exec()
+    app.processEvents()
+    all_in = time.perf_counter() - start
     view = window.workspace.open_patient(window.workspace.caseload.model.row_at(0).patient_id)
     while view is not None and view.record is None:
         app.processEvents()
@@ -199,7 +211,7 @@ def gui_figures(folder: str) -> None:
         for line in Path("/proc/self/status").read_text().splitlines()
         if line.startswith("VmRSS:")
     )
-    print(f"{first_page * 1000:.0f} {rss / 1024:.0f}")
+    print(f"{first_page * 1000:.0f} {all_in * 1000:.0f} {rss / 1024:.0f}")
     window.close()
 
 
@@ -241,8 +253,8 @@ def main() -> None:
         f"10,000 patients: {opened * 1000:.0f} ms (target <= 100 ms)"
     )
     print(
-        f"Unlock (KDF excluded) to first caseload page, 10,000 patients: {out[-2]} ms "
-        "(target <= 300 ms)"
+        f"Unlock (KDF excluded) to first caseload page, 10,000 patients: {out[-3]} ms "
+        f"(target <= 300 ms); the whole caseload in and searchable: {out[-2]} ms"
     )
     print(f"GUI memory with the caseload and one record open: {out[-1]} MB RSS (target <= 350 MB)")
 

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from mdtdesk.clock import age_on, today
 from mdtdesk.store.models import Action, HospitalEvent, Patient, StaffMember
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.vocab import OPEN_ACTION_STATUSES, efi_band
 
+Statement = Select[*tuple[Any, ...]]
 
-@dataclass(frozen=True, slots=True)
-class CaseloadRow:
+
+class CaseloadRow(NamedTuple):
+    # A tuple, not a frozen dataclass: building 10,000 of these at unlock took a
+    # sixth of the time to the first page.
     patient_id: str
     nhs_number: str
     family_name: str
@@ -36,21 +39,45 @@ class CaseloadRow:
         return f"{self.family_name.upper()}, {self.given_name}"
 
 
-def caseload_rows(store: OpenStore) -> list[CaseloadRow]:
+def caseload_rows(store: OpenStore, first: int | None = None) -> list[CaseloadRow]:
+    """Everyone on the caseload, by name; or only the `first` so many, for the page shown
+    at unlock while the rest are read."""
     on = today(store.clock)
-    open_actions = (
-        select(Action.patient_id, func.count().label("n"))
-        .where(Action.deleted.is_(False), Action.status.in_(OPEN_ACTION_STATUSES))
-        .group_by(Action.patient_id)
-        .subquery()
-    )
-    admissions = (
-        select(HospitalEvent.patient_id, func.max(HospitalEvent.started_on).label("last"))
-        .where(HospitalEvent.deleted.is_(False), HospitalEvent.kind == "admission")
-        .group_by(HospitalEvent.patient_id)
-        .subquery()
-    )
-    query = (
+    people, open_actions, admissions = _statements(first)
+    with store.session() as s:
+        conn = s.connection()  # Core rows: the ORM's row handling is not needed here
+        names: dict[str, str] = dict(conn.execute(select(StaffMember.id, StaffMember.name)).all())
+        counts: dict[str, int] = dict(conn.execute(open_actions).all())
+        last: dict[str, date] = dict(conn.execute(admissions).all())
+        result = conn.execute(people).all()
+    return [
+        CaseloadRow(
+            pid,
+            nhs,
+            family,
+            given,
+            born,
+            age_on(born, on),
+            postcode,
+            coordinator,
+            names.get(coordinator) if coordinator else None,
+            status,
+            efi_band(efi),
+            consent,
+            review,
+            counts.get(pid, 0),
+            last.get(pid),
+        )
+        for pid, nhs, family, given, born, postcode, coordinator, status, efi, consent, review in (
+            result
+        )
+    ]
+
+
+def _statements(first: int | None) -> tuple[Statement, Statement, Statement]:
+    # Three plain queries joined here: SQLite built a temporary index for each
+    # aggregate joined in one query, every time (120 ms against 90 ms at 10,000).
+    people = (
         select(
             Patient.id,
             Patient.nhs_number,
@@ -59,39 +86,27 @@ def caseload_rows(store: OpenStore) -> list[CaseloadRow]:
             Patient.date_of_birth,
             Patient.postcode,
             Patient.named_coordinator_id,
-            StaffMember.name,
             Patient.caseload_status,
             Patient.efi_score,
             Patient.consent_status,
             Patient.next_review_date,
-            func.coalesce(open_actions.c.n, 0),
-            admissions.c.last,
         )
-        .outerjoin(StaffMember, StaffMember.id == Patient.named_coordinator_id)
-        .outerjoin(open_actions, open_actions.c.patient_id == Patient.id)
-        .outerjoin(admissions, admissions.c.patient_id == Patient.id)
         .where(Patient.deleted.is_(False))
         .order_by(Patient.family_name, Patient.given_name)
     )
-    with store.session() as s:
-        result = s.execute(query).all()
-    return [
-        CaseloadRow(
-            patient_id=r[0],
-            nhs_number=r[1],
-            family_name=r[2],
-            given_name=r[3],
-            date_of_birth=r[4],
-            age=age_on(r[4], on),
-            postcode=r[5],
-            coordinator_id=r[6],
-            coordinator=r[7],
-            status=r[8],
-            risk_band=efi_band(r[9]),
-            consent=r[10],
-            next_review=r[11],
-            open_actions=r[12],
-            last_admission=r[13],
-        )
-        for r in result
-    ]
+    open_actions = (
+        select(Action.patient_id, func.count())
+        .where(Action.deleted.is_(False), Action.status.in_(OPEN_ACTION_STATUSES))
+        .group_by(Action.patient_id)
+    )
+    admissions = (
+        select(HospitalEvent.patient_id, func.max(HospitalEvent.started_on))
+        .where(HospitalEvent.deleted.is_(False), HospitalEvent.kind == "admission")
+        .group_by(HospitalEvent.patient_id)
+    )
+    if first is not None:
+        wanted = people.limit(first).subquery()
+        people = select(wanted).order_by(wanted.c.family_name, wanted.c.given_name)
+        open_actions = open_actions.where(Action.patient_id.in_(select(wanted.c.id)))
+        admissions = admissions.where(HospitalEvent.patient_id.in_(select(wanted.c.id)))
+    return people, open_actions, admissions

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect, select
+from sqlalchemy.orm import configure_mappers
 
 from mdtdesk.clock import Clock
 from mdtdesk.store import atomic, audit, errors, keyfile, layout, migrate
@@ -256,6 +257,14 @@ def _open_with_keys(
     _record_unlock(store)
     store.practice()  # read here, off the GUI thread, for the window's title
     return store
+
+
+def warm_up() -> None:
+    """What every unlock would otherwise do first, done while the user types: set up
+    the ORM's mappers and read the migration scripts (about 90 ms of the first unlock)."""
+    configure_mappers()
+    migrate.known_revisions()
+    migrate.head_revision()
 
 
 def _check_is_store(engine: Engine, paths: StorePaths, kf: KeyFile) -> str:

@@ -69,7 +69,7 @@ def unlock(qtbot, window: MainWindow, passphrase: str = PASSPHRASE) -> None:
     qtbot.waitUntil(lambda: window.workspace is not None, timeout=15000)
     workspace = window.workspace
     assert workspace is not None
-    qtbot.waitUntil(lambda: " of " in workspace.caseload.count.text(), timeout=15000)
+    qtbot.waitUntil(lambda: workspace.caseload.whole, timeout=15000)
 
 
 def settle(qtbot, window: MainWindow) -> None:

@@ -66,6 +66,7 @@ def test_ctrl_l_locks_full_screen_meeting_mode(qtbot, demo_dir, make_window) -> 
     window = make_window(demo_dir)
     unlock(qtbot, window)
     workspace = window.workspace
+    window.meetings_action.trigger()  # the meetings list is read when first shown
     qtbot.waitUntil(lambda: workspace.meetings.table.model().rowCount() > 0, timeout=10000)
     settle(qtbot, window)
     meeting = workspace.meetings.builder.meeting_id

@@ -44,8 +44,12 @@ class CaseloadModel(QAbstractTableModel):
 
     # -- data in ---------------------------------------------------------------
     def set_rows(self, rows: list[CaseloadRow], on: date, me: str | None) -> None:
+        self.set_index(CaseloadIndex(rows, on, me))
+
+    def set_index(self, index: CaseloadIndex) -> None:
+        """Show rows whose search data was prepared off the GUI thread."""
         self.beginResetModel()
-        self._index = CaseloadIndex(rows, on, me)
+        self._index = index
         self._visible = self._index.visible(self._query, self._column, self._descending)
         self.endResetModel()
 

@@ -19,8 +19,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mdtdesk.caseload.filtering import BANDS, MINE, NO_BAND, NOBODY, REVIEW, CaseloadQuery
-from mdtdesk.caseload.rows import CaseloadRow, caseload_rows
+from mdtdesk.caseload.filtering import (
+    BANDS,
+    MINE,
+    NO_BAND,
+    NOBODY,
+    REVIEW,
+    CaseloadIndex,
+    CaseloadQuery,
+)
+from mdtdesk.caseload.rows import caseload_rows
 from mdtdesk.clock import today
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import StaffChoice
@@ -42,17 +50,27 @@ class CaseloadState:
 
 @dataclass(frozen=True)
 class Loaded:
-    rows: list[CaseloadRow]
+    index: CaseloadIndex
     staff: list[StaffChoice]
+    whole: bool  # False: only the first page, shown while the rest are read
 
 
-def _load(store: OpenStore) -> Loaded:
-    return Loaded(caseload_rows(store), store.staff_list())
+# Rows shown at unlock before the whole caseload is in: more than a screen holds.
+FIRST_PAGE = 60
+
+
+def _load(store: OpenStore, first: int | None = None) -> Loaded:
+    # The search strings and the name order are made here, on the store thread.
+    rows = caseload_rows(store, first)
+    index = CaseloadIndex(rows, today(store.clock), store.actor.staff_id)
+    index.order(0)
+    return Loaded(index, store.staff_list(), first is None)
 
 
 class CaseloadView(QWidget):
     open_patient = Signal(str)
-    loaded = Signal()
+    first_page = Signal()  # the first screenful is shown; the rest are being read
+    loaded = Signal()  # the whole caseload is in
 
     def __init__(self, store: OpenStore, worker: StoreWorker, parent: QWidget | None = None):
         super().__init__(parent)
@@ -61,6 +79,7 @@ class CaseloadView(QWidget):
         self.model = CaseloadModel()
         self._pending: CaseloadState | None = None
         self.staff: list[StaffChoice] = []
+        self.whole = False  # the whole caseload has been read at least once
         worker.reload_on(self, Change.PATIENTS | Change.ACTIONS | Change.STAFF, self.reload)
 
         self.search = QLineEdit()
@@ -130,16 +149,30 @@ class CaseloadView(QWidget):
     # -- loading ---------------------------------------------------------------
     def reload(self) -> None:
         store = self.store
+        if not self.whole:
+            # At unlock the first screenful reads in a few milliseconds; 10,000 rows take
+            # a few hundred. Show the one while the other is read.
+            self.worker.query(lambda: _load(store, FIRST_PAGE), self._first, self._failed)
         self.worker.query(lambda: _load(store), self._loaded, self._failed)
 
+    def _first(self, loaded: Loaded) -> None:
+        if self.whole:
+            return
+        self.staff = loaded.staff
+        self._fill_coordinators(loaded.staff)
+        self.model.set_index(loaded.index)
+        self._update_count()
+        self.first_page.emit()
+
     def _loaded(self, loaded: Loaded) -> None:
+        self.whole = True
         pending, self._pending = self._pending, None
         selected = pending.selected if pending else self.selected_patient()
         self.staff = loaded.staff
         self._fill_coordinators(loaded.staff)
         if pending is not None:
             self._show_state(pending)
-        self.model.set_rows(loaded.rows, today(self.store.clock), self.store.actor.staff_id)
+        self.model.set_index(loaded.index)
         self._select(selected)
         self._update_count()
         self.loaded.emit()
@@ -188,6 +221,13 @@ class CaseloadView(QWidget):
         self._query_changed()
 
     def _update_count(self) -> None:
+        if not self.whole:
+            # A search now looks only at the first page: say so, never "no one found".
+            self.count.setText(
+                f"Loading the caseload… {self.model.rowCount()} of the first "
+                f"{self.model.total} shown"
+            )
+            return
         self.count.setText(f"{self.model.rowCount()} of {self.model.total} patients")
 
     # -- selection and state -----------------------------------------------------
@@ -204,7 +244,8 @@ class CaseloadView(QWidget):
 
     def _search_entered(self) -> None:
         """Enter in the search box opens the one person found, or moves to the list."""
-        if self.model.rowCount() == 1:
+        if self.model.rowCount() == 1 and self.whole:
+            # Only among everyone: one match in the first page may not be the only one.
             self.open_patient.emit(self.model.row_at(0).patient_id)
         elif self.model.rowCount():
             self.table.setFocus()

@@ -8,7 +8,9 @@ rebuilds the workspace where they were.
 
 from __future__ import annotations
 
+import gc
 import html
+import logging
 from importlib.metadata import version
 from pathlib import Path
 
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from mdtdesk.clock import Clock
 from mdtdesk.patients import drafts
+from mdtdesk.store import lifecycle
 from mdtdesk.store.keyfile import KdfCost
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.ui.access.unlock_panel import UnlockPanel
@@ -75,6 +78,14 @@ def _keep_and_close(store: OpenStore, unsaved: list[tuple[str, dict[str, str | b
         store.close()
 
 
+log = logging.getLogger(__name__)
+
+
+def _warm_up_failed(exc: BaseException) -> None:
+    # Nothing is lost: the unlock does the same work itself, only later.
+    log.warning("warm-up before unlock failed: %s", type(exc).__name__)
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -103,6 +114,10 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.unlock = UnlockPanel(folder, users, clock, worker, kdf_cost)
         self.unlock.unlocked.connect(self.enter)
+        # While the passphrase is typed: the first unlock's one-off setup, then the
+        # heap so far (imports, mostly) set aside so the collector stops rescanning it;
+        # its full passes over it had cost ~100 ms of building the caseload's rows.
+        worker.query(lifecycle.warm_up, lambda _r: gc.freeze(), _warm_up_failed)
         self.stack.addWidget(self.unlock)
         self.setCentralWidget(self.stack)
 
@@ -303,8 +318,15 @@ class MainWindow(QMainWindow):
             self.workspace.meetings.plan()
 
     def _meeting_mode(self) -> None:
-        if self.workspace is not None and self.workspace.meetings.builder.meeting_id:
-            self.workspace.open_meeting_mode(self.workspace.meetings.builder.meeting_id)
+        if self.workspace is None:
+            return
+        meeting = self.workspace.meetings.builder.meeting_id
+        if meeting is None:
+            # The meetings list is read when first shown: show it, and say what to do.
+            self.workspace.show_meetings()
+            self.statusBar().showMessage("Choose the meeting, then Ctrl+Shift+O again.", 8000)
+            return
+        self.workspace.open_meeting_mode(meeting)
 
     def _show_sync(self) -> None:
         if self.workspace is not None:

@@ -79,7 +79,7 @@ class Workspace(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
         self.caseload.reload()
-        self.meetings.reload()
+        self.sync.refresh()  # for the status bar's last sync; after the caseload's read
 
     # -- records -----------------------------------------------------------------
     def patient_views(self) -> list[PatientView]:

@@ -170,7 +170,8 @@ class SyncView(QWidget):
         layout.addWidget(self.result)
         layout.addWidget(self.problem)
         layout.addWidget(self.pages, 1)
-        self.refresh()
+        # Read at once even while hidden (the status bar shows the last sync), but first
+        # read by the workspace after the caseload, which must not queue behind it.
         worker.reload_on(self, Change.SYNC, self.refresh)
 
     # -- status ------------------------------------------------------------------------
