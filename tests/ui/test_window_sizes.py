@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from mdtdesk.ui.widgets.guarded import GuardedDialog
 from mdtdesk.ui.widgets.pdf_preview import PdfPreview
 from tests.ui.conftest import settle, unlock
 
@@ -56,3 +57,43 @@ def test_a_preview_opens_within_the_screen_and_remembers_its_size(qtbot) -> None
     preview.hide()
     again = PdfPreview("Agenda", "agenda.pdf", b"%PDF-1.4\n%%EOF\n", lambda _how: None, parent)
     assert (again.width(), again.height()) == (500, 400)
+
+
+def test_every_dialog_the_menus_open_fits_a_small_laptop(qtbot, demo_dir, make_window) -> None:
+    # The shortcuts list, a message box, grew until its button was below 768 px.
+    window = make_window(demo_dir)
+    unlock(qtbot, window)
+    workspace = window.workspace
+    view = workspace.open_patient(workspace.caseload.model.row_at(0).patient_id)
+    qtbot.waitUntil(lambda: view.record is not None, timeout=10000)
+    sizes = []
+    for action in (
+        window.keys_action,
+        window.referral_action,
+        window.import_action,
+        window.prefs_action,
+        window.services_action,
+        window.contact_action,
+        window.care_plan_action,
+        window.plan_action,
+    ):
+        before = set(QApplication.topLevelWidgets())
+        action.trigger()
+        settle(qtbot, window)
+        opened = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if w not in before and isinstance(w, QDialog) and w.isVisible()
+        ]
+        opened += [d for d in window.findChildren(QDialog) if d.isVisible() and d not in before]
+        assert opened, action.text()
+        for dialog in set(opened):
+            w, h = _fits(dialog)
+            sizes.append((action.text(), w, h))
+            if isinstance(dialog, GuardedDialog):
+                dialog.close_unasked()
+            else:
+                dialog.reject()
+        settle(qtbot, window)
+    too_big = [s for s in sizes if s[1] > SMALL[0] or s[2] > SMALL[1]]
+    assert too_big == []

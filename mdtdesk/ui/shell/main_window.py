@@ -9,7 +9,6 @@ rebuilds the workspace where they were.
 from __future__ import annotations
 
 import gc
-import html
 import logging
 from importlib.metadata import version
 from pathlib import Path
@@ -40,6 +39,7 @@ from mdtdesk.store.opened import OpenStore
 from mdtdesk.ui.access.unlock_panel import UnlockPanel
 from mdtdesk.ui.record.patient_view import FORM
 from mdtdesk.ui.shell.preferences import Preferences, PreferencesDialog
+from mdtdesk.ui.shell.shortcuts_dialog import show_shortcuts
 from mdtdesk.ui.shell.workspace import Workspace, WorkspaceState
 from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.windows import fit
@@ -253,16 +253,7 @@ class MainWindow(QMainWindow):
         return sorted(set(rows))
 
     def _keys(self) -> None:
-        rows = "".join(
-            f"<tr><td>{html.escape(what)}</td><td><b>{html.escape(keys)}</b></td></tr>"
-            for what, keys in self.shortcut_rows()
-        )
-        box = QMessageBox(self)
-        box.setObjectName("shortcuts")
-        box.setWindowTitle("Keyboard shortcuts")
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(f"<table cellspacing='6'>{rows}</table>")
-        box.open()
+        show_shortcuts(self, self.shortcut_rows(), self.settings)
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -361,11 +352,16 @@ class MainWindow(QMainWindow):
             self.workspace.sync.import_files(paths)
 
     def _preferences(self) -> None:
+        # open(), not exec(): a nested event loop here held up every other window.
         dialog = PreferencesDialog(self.prefs, self)
-        if dialog.exec() == PreferencesDialog.DialogCode.Accepted:
+
+        def chosen() -> None:
             self.prefs = dialog.chosen()
             self.prefs.save(self.settings)
             self.set_idle_timeout_ms(self.prefs.idle_minutes * 60_000)
+
+        dialog.accepted.connect(chosen)
+        dialog.open()
 
     def set_idle_timeout_ms(self, ms: int) -> None:
         self.idle_timer.setInterval(ms)
