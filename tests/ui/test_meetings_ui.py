@@ -337,6 +337,14 @@ def test_meeting_mode_text_zooms_for_a_projector_and_remembers(
     assert mode.notes.font().pointSizeF() == pytest.approx(usual * 1.3)
     assert mode.timer.font().pointSizeF() == pytest.approx(timer_usual * 1.3)
     assert mode.timer.font().bold()
+    # Zoomed, a case still fits a 1366-pixel projector, the summary not squeezed away.
+    mode.go(0)
+    settle(qtbot, window)
+    mode.showNormal()
+    mode.resize(1366, 768)
+    settle(qtbot, window)
+    qtbot.wait(50)
+    assert mode.summary.width() >= 250
     mode.reject()
     settle(qtbot, window)
     again = start_meeting(qtbot, window, builder)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -274,6 +275,7 @@ class MeetingMode(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.summary)
+        scroll.setMinimumWidth(280)
         self.reason_label = QLabel()
         self.reason_label.setWordWrap(True)
         self.notes = QPlainTextEdit()
@@ -282,12 +284,14 @@ class MeetingMode(QDialog):
         self.notes.textChanged.connect(self._typed)
         self.outcomes = QButtonGroup(self)
         outcome_box = QGroupBox("Outcome (Ctrl+1 … Ctrl+7)")
-        outcome_layout = QHBoxLayout(outcome_box)
+        # Two rows: in one, the seven choices at a projector's zoom squeezed the
+        # person's summary to a sliver.
+        outcome_layout = QGridLayout(outcome_box)
         for n, key in enumerate(CHOICES, start=1):
             button = QRadioButton(f"{n} {OUTCOME[key]}")
             button.setProperty("outcome", key)
             self.outcomes.addButton(button)
-            outcome_layout.addWidget(button)
+            outcome_layout.addWidget(button, (n - 1) // 4, (n - 1) % 4)
         self.outcomes.buttonClicked.connect(lambda b: self.choose(str(b.property("outcome"))))
         self.action_list = QListWidget()
         self.action_list.setAccessibleName("Actions agreed")
