@@ -7,6 +7,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 
 def fsync_dir(folder: Path) -> None:
@@ -42,6 +43,13 @@ def write_bytes(path: Path, data: bytes, *, backup: Path | None = None) -> None:
     fsync_dir(folder)
 
 
+def open_private(path: Path) -> BinaryIO:
+    """A new file for writing that only its owner can read (0600 whatever the umask):
+    sync files and copies hold patient data."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    return os.fdopen(fd, "wb")
+
+
 def replace_file(source: Path, target: Path) -> None:
     """Move a finished file over target atomically (both in the same folder)."""
     with open(source, "rb") as handle:
@@ -52,5 +60,8 @@ def replace_file(source: Path, target: Path) -> None:
 
 def copy_file(source: Path, target: Path) -> None:
     tmp = target.with_name(f".{target.name}.copy.tmp")
-    shutil.copyfile(source, tmp)
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    with open(source, "rb") as src, open_private(tmp) as out:
+        shutil.copyfileobj(src, out)
     replace_file(tmp, target)

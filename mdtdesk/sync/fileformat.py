@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 import pyrage
 from pyrage import x25519
 
+from mdtdesk.store import atomic
 from mdtdesk.store.errors import StoreError
 
 MAGIC = b"MDTSYNC 1\n"
@@ -138,8 +139,10 @@ def write(
 
     target = x25519.Recipient.from_str(recipient)
     temp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    with suppress(FileNotFoundError):
+        temp.unlink()  # left by a crash of a process that had this pid
     try:
-        with open(temp, "wb") as raw:
+        with atomic.open_private(temp) as raw:
             out = _HashingWriter(raw)
             pyrage.encrypt_io(_Plaintext(pieces()), out, [target])
             raw.flush()

@@ -4,6 +4,8 @@ every way a file is refused with nothing changed."""
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from mdtdesk.clock import FixedClock
+from mdtdesk.store import atomic
 from mdtdesk.store.models import AuditEvent, Patient, StoreMeta
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.sync_tables import SyncFile, SyncPeer
@@ -348,3 +351,17 @@ def test_the_age_tool_decrypts_a_sync_file_with_the_hubs_identity(world: World) 
     trailer = plain[plain.rindex(b"MANIFEST ") :]
     manifest = json.loads(trailer.split(b"\n")[0][len(b"MANIFEST ") :])
     assert manifest["sender"]["ods"] == "A81001" and manifest["sequence"] == 1
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+def test_sync_files_and_copies_are_readable_by_their_owner_only(world: World) -> None:
+    # Found driving the app as hub staff: sync files were written 0644 under umask 022.
+    old = os.umask(0o022)
+    try:
+        made = export_for_hub(world.a, world.folder / "a1.mdtsync").path
+        update = export_for_practice(world.hub, "A81001", world.folder / "h1.mdtsync").path
+        copy = world.folder / "copy.mdtsync"
+        atomic.copy_file(made, copy)
+    finally:
+        os.umask(old)
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (made, update, copy)} == {0o600}
