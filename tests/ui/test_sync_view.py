@@ -109,9 +109,17 @@ def test_a_hub_resolves_a_conflict_and_merges_a_duplicate(
 
     window = make_window(tmp_path / "hub")
     unlock(qtbot, window)
-    sync = window.workspace.sync
     window._show_sync()
     settle(qtbot, window)
+    # Locked and unlocked on the Sync tab, it is shown before its practices are read;
+    # the practice list then kept an empty list's width.
+    window.lock()
+    settle(qtbot, window)
+    unlock(qtbot, window)
+    sync = window.workspace.sync
+    settle(qtbot, window)
+    choice = sync.practice_choice
+    assert choice.width() >= choice.fontMetrics().horizontalAdvance(choice.currentText())
     assert sync.pages.tabText(1) == "Conflicts (1)" and sync.pages.tabText(2) == "Duplicates (1)"
     queue = sync.conflicts
     assert queue.model.rowCount() == 1

@@ -106,6 +106,9 @@ class SyncView(QWidget):
         self.enrol_in.clicked.connect(self.take_enrolment)
         self.practice_choice = QComboBox()
         self.practice_choice.setAccessibleName("Practice to send an update to")
+        # Shown before its practices are read (the Sync tab restored after unlock), it
+        # kept the width of an empty list: "Riverside" for "Riverside Medical Practice".
+        self.practice_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.export_button = QPushButton("E&xport sync file…")
         self.export_button.clicked.connect(self.export)
         self.import_button = QPushButton("&Import sync files…")
