@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from shiboken6 import isValid
 from sqlalchemy import select
 
@@ -120,3 +121,32 @@ def test_meeting_mode_starts_each_case_with_no_owner_and_no_action_text(
     settle(qtbot, window)
     assert mode.action_owner.currentData() is None
     assert mode.action_text.text() == ""
+
+
+def test_after_unlock_ctrl_s_saves_the_field_being_typed_in(qtbot, demo_dir, make_window) -> None:
+    # Found driving the app: typing a phone number, Ctrl+L, unlock, Ctrl+S saved nothing;
+    # the keys after unlock went to no window's field.
+    window = make_window(demo_dir)
+    unlock(qtbot, window)
+    patient_id, _coordinator = _with_coordinator(window)
+    view = window.workspace.open_patient(patient_id)
+    qtbot.waitUntil(lambda: view.record is not None, timeout=10000)
+    phone = view.form.inputs["phone"]
+    window.activateWindow()
+    phone.setFocus()
+    qtbot.waitUntil(phone.hasFocus)
+    phone.selectAll()
+    qtbot.keyClicks(phone, "01603 555 0177")
+    qtbot.keyClick(phone, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.locked
+    settle(qtbot, window)
+    unlock(qtbot, window)
+    again = window.workspace.patient_views()[0]
+    qtbot.waitUntil(lambda: again.record is not None, timeout=10000)
+    typed_in = QApplication.focusWidget()
+    assert typed_in is again.form.inputs["phone"]
+    qtbot.keyClick(typed_in, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "Saved" in again.banner.text(), timeout=10000)
+    settle(qtbot, window)
+    with window.store.session() as s:
+        assert s.get(Patient, patient_id).phone == "01603 555 0177"

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -90,6 +91,7 @@ class PatientView(QWidget):
         self.dirty = False
         self._closed = False
         self.seen: datetime | None = None  # the version edits were begun on, if older
+        self._focus_field: str | None = None  # "" for the record itself (focus_when_loaded)
 
         self.header = QLabel("Opening the record…")
         self.header.setTextFormat(Qt.TextFormat.RichText)
@@ -256,6 +258,7 @@ class PatientView(QWidget):
         if keep_form is not None:
             self.form.set_values(keep_form)
             return
+        self._take_focus()
         self.form.set_values(as_form(r.details))
         self._set_dirty(False)
         if opened.draft is not None:
@@ -266,6 +269,22 @@ class PatientView(QWidget):
                 "Save them, or discard them to see the record as stored."
             )
             self.tabs.setCurrentIndex(0)
+
+    def focus_when_loaded(self, field: str | None) -> None:
+        """After unlock: the keys typed next (Ctrl+S above all) go to this record, into
+        the field they were in when the app locked. They went nowhere before."""
+        self._focus_field = field or ""
+
+    def focused_field(self) -> str | None:
+        widget = QApplication.focusWidget()
+        return next((n for n, w in self.form.inputs.items() if w is widget), None)
+
+    def _take_focus(self) -> None:
+        field, self._focus_field = self._focus_field, None
+        if field is None:
+            return
+        widget = self.form.inputs.get(field)
+        (widget or self.tabs).setFocus()
 
     def _failed(self, exc: BaseException) -> None:
         if self._closed:

@@ -37,6 +37,7 @@ class WorkspaceState:
     record_section: dict[str, int] = field(default_factory=dict)
     meeting: str | None = None  # the meeting selected on the Meetings tab
     meeting_mode: bool = False  # and whether meeting mode was open on it
+    focus: str | None = None  # the field of the current record being typed in
 
 
 class Workspace(QWidget):
@@ -204,6 +205,7 @@ class Workspace(QWidget):
 
     def state(self) -> WorkspaceState:
         views = self.patient_views()
+        current = self.tabs.currentWidget()
         return WorkspaceState(
             staff_id=self.store.actor.staff_id,
             caseload=self.caseload.state(),
@@ -212,6 +214,7 @@ class Workspace(QWidget):
             record_section={v.patient_id: v.tabs.currentIndex() for v in views},
             meeting=self.meetings.builder.meeting_id,
             meeting_mode=self.meeting_mode is not None,
+            focus=current.focused_field() if isinstance(current, PatientView) else None,
         )
 
     def restore(self, state: WorkspaceState) -> None:
@@ -221,6 +224,9 @@ class Workspace(QWidget):
             if view is not None:
                 view.tabs.setCurrentIndex(state.record_section.get(patient_id, 0))
         self.tabs.setCurrentIndex(min(state.current, self.tabs.count() - 1))
+        current = self.tabs.currentWidget()
+        if isinstance(current, PatientView):
+            current.focus_when_loaded(state.focus)
         if state.meeting is not None:
             self.meetings.reload(select=state.meeting)
             if state.meeting_mode:
