@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from tests.ui.conftest import answer_next_message_box, settle
+from tests.ui.conftest import answer_next_message_box, settle, unlock
 from tests.ui.test_meetings_ui import focus, open_meetings, order
 
 
@@ -99,3 +99,24 @@ def test_holding_delete_writes_in_batches_not_once_a_key(qtbot, demo_dir, make_w
     qtbot.keyClick(builder.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     settle(qtbot, window)
     assert order(window, meeting) == before[presses - 1 :]  # the last press undone
+
+
+def test_removals_not_yet_written_are_written_when_the_app_locks(
+    qtbot, demo_dir, make_window
+) -> None:
+    # Found driving the app: Delete held over 100 cases then Ctrl+L; after unlock 36 of
+    # the removed cases were back on the agenda.
+    window = make_window(demo_dir)
+    builder = open_meetings(qtbot, window)
+    meeting = builder.loaded.meeting.id
+    before = add_everyone(qtbot, window, builder)
+    presses = min(20, len(before) - 1)
+    focus(qtbot, builder.table)
+    builder.table.selectRow(0)
+    for _ in range(presses):
+        qtbot.keyClick(builder.table, Qt.Key.Key_Delete)
+    assert builder.undo.pending  # some are still waiting to be written
+    window.lock()
+    settle(qtbot, window)
+    unlock(qtbot, window)
+    assert order(window, meeting) == before[presses:]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 from mdtdesk.meetings import agenda
@@ -63,6 +64,20 @@ class AgendaUndo:
             self.pending.clear()
         self.steps.clear()
         self._undo_wanted = False
+
+    def write_now(self) -> None:
+        """The app is locking: write the removals still waiting, answering no one (the
+        screens are going). Found driving the app: Delete held, then Ctrl+L, and the
+        removals not yet written came back after unlock."""
+        store = self.store
+        for step in self.pending:
+            self.worker.op(
+                Change.NOTHING,
+                partial(agenda.remove, store, list(step.ids), step.reason),
+                lambda _r: None,
+                lambda exc: log.info("removal at lock not written: %s", type(exc).__name__),
+            )
+        self.pending.clear()
 
     def remove(self, ids: list[str], reason: str | None) -> None:
         self.pending.append(Step("removed", tuple(ids), reason))

@@ -239,6 +239,7 @@ class Workspace(QWidget):
     def teardown(self) -> None:
         """Clear every model and form and close every dialog (the app is locking)."""
         self.closed = True
+        self.meetings.builder.undo.write_now()
         for reloader in self.findChildren(Reloader):
             reloader.stop()
         for dialog in self.findChildren(QDialog):
