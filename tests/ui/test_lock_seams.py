@@ -7,11 +7,13 @@ from PySide6.QtWidgets import QApplication
 from shiboken6 import isValid
 from sqlalchemy import select
 
+from mdtdesk.patients import drafts
 from mdtdesk.store.models import Patient
 from mdtdesk.store.staff import StaffChoice
 from mdtdesk.ui.record.details_form import DetailsForm
 from mdtdesk.ui.record.patient_view import PatientView
-from mdtdesk.ui.record.referral_dialog import ReferralDialog
+from mdtdesk.ui.record.referral_dialog import FORM as REFERRAL
+from mdtdesk.ui.record.referral_dialog import NO_PATIENT, ReferralDialog
 from tests.ui.conftest import answer_next_message_box, settle, unlock
 from tests.ui.test_meetings_ui import fill_agenda, open_meetings, start_meeting
 
@@ -150,3 +152,34 @@ def test_after_unlock_ctrl_s_saves_the_field_being_typed_in(qtbot, demo_dir, mak
     settle(qtbot, window)
     with window.store.session() as s:
         assert s.get(Patient, patient_id).phone == "01603 555 0177"
+
+
+def test_a_half_typed_referral_comes_back_after_a_lock(qtbot, demo_dir, make_window) -> None:
+    # The lock closed a new referral's form and what was typed in it was lost.
+    window = make_window(demo_dir)
+    unlock(qtbot, window)
+    window.referral_action.trigger()
+    dialog = window.workspace.findChild(ReferralDialog, "referral-dialog")
+    family = dialog.form.inputs["family_name"]
+    family.setText("Quennell")
+    family.textEdited.emit("Quennell")
+    window.lock()
+    settle(qtbot, window)
+    unlock(qtbot, window)
+    settle(qtbot, window)
+    again = window.workspace.findChild(ReferralDialog, "referral-dialog")
+    assert again is not None and again.isVisible()
+    assert again.form.inputs["family_name"].text() == "Quennell"
+    assert again.message.text() == "Your referral from before the app locked is back."
+    # Discarded when asked, it is gone for good: the next lock and unlock bring nothing.
+    timer = answer_next_message_box("Discard", [])
+    again.reject()
+    timer.stop()
+    settle(qtbot, window)
+    window.lock()
+    settle(qtbot, window)
+    unlock(qtbot, window)
+    settle(qtbot, window)
+    later = window.workspace.findChild(ReferralDialog, "referral-dialog")
+    assert later is None or not later.isVisible()
+    assert drafts.draft_for(window.store, NO_PATIENT, REFERRAL) is None

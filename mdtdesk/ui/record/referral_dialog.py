@@ -19,6 +19,7 @@ from mdtdesk.caseload.filtering import CaseloadIndex, CaseloadQuery
 from mdtdesk.caseload.rows import CaseloadRow
 from mdtdesk.clock import short_day, today
 from mdtdesk.nhs_number import format_nhs
+from mdtdesk.patients import drafts
 from mdtdesk.patients.details import DuplicateNhsNumber, FormInvalid, PatientDetails, parse_form
 from mdtdesk.patients.referral import Candidate, Referred, likely_duplicates, refer
 from mdtdesk.store.opened import OpenStore
@@ -33,6 +34,10 @@ from mdtdesk.ui.widgets.windows import fit
 from mdtdesk.ui.widgets.worker import StoreWorker
 
 MAX_MATCHES = 50
+
+
+# A referral's draft belongs to no patient yet.
+FORM, NO_PATIENT = "referral", ""
 
 
 class ReferralDialog(GuardedDialog):
@@ -111,6 +116,35 @@ class ReferralDialog(GuardedDialog):
 
     def has_input(self) -> bool:
         return self._typed_in
+
+    def bring_back_draft(self) -> None:
+        """After unlock: the referral typed before the lock, kept as a draft (a lock used
+        to close the form and lose it)."""
+        store = self.store
+        self.worker.query(
+            lambda: drafts.draft_for(store, NO_PATIENT, FORM), self._got_draft, self._failed
+        )
+
+    def _got_draft(self, values: dict[str, str | bool] | None) -> None:
+        if not values:
+            return
+        self.form.set_values(values)
+        self._typed_in = True
+        self.message.setText("Your referral from before the app locked is back.")
+
+    def reject(self) -> None:
+        super().reject()
+        if not self.isVisible():  # discarded when asked, so its draft goes too
+            self._drop_draft()
+
+    def _drop_draft(self) -> None:
+        store = self.store
+        self.worker.op(
+            Change.NOTHING,
+            lambda: drafts.drop_draft(store, NO_PATIENT, FORM),
+            lambda _r: None,
+            self._failed,
+        )
 
     def _search(self, text: str) -> None:
         if not text.strip():
@@ -195,6 +229,7 @@ class ReferralDialog(GuardedDialog):
         return anyway is not None and clicked is anyway
 
     def _referred(self, result: Referred) -> None:
+        self._drop_draft()
         self.referred.emit(result.patient_id)
         self.accept()
 

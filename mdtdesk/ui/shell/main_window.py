@@ -37,7 +37,6 @@ from mdtdesk.store import lifecycle
 from mdtdesk.store.keyfile import KdfCost
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.ui.access.unlock_panel import UnlockPanel
-from mdtdesk.ui.record.patient_view import FORM
 from mdtdesk.ui.shell.preferences import Preferences, PreferencesDialog
 from mdtdesk.ui.shell.shortcuts_dialog import show_shortcuts
 from mdtdesk.ui.shell.workspace import Workspace, WorkspaceState
@@ -70,10 +69,12 @@ class IdleWatch(QObject):
         return False
 
 
-def _keep_and_close(store: OpenStore, unsaved: list[tuple[str, dict[str, str | bool]]]) -> None:
+def _keep_and_close(
+    store: OpenStore, unsaved: list[tuple[str, str, dict[str, str | bool]]]
+) -> None:
     try:
-        for patient_id, content in unsaved:
-            drafts.keep_draft(store, patient_id, FORM, dict(content))
+        for patient_id, form, content in unsaved:
+            drafts.keep_draft(store, patient_id, form, dict(content))
     finally:
         store.close()
 
@@ -448,8 +449,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
             if answer == QMessageBox.StandardButton.Discard:
-                for view in self.workspace.patient_views():
-                    view.discard()
+                self.workspace.discard_unsaved()
         self.lock()
         self.worker.wait()
         app = QApplication.instance()

@@ -20,8 +20,9 @@ from mdtdesk.ui.caseload.caseload_view import CaseloadState, CaseloadView
 from mdtdesk.ui.caseload.import_dialog import ImportDialog
 from mdtdesk.ui.meetings.meeting_mode import MeetingMode
 from mdtdesk.ui.meetings.meetings_view import MeetingsView
-from mdtdesk.ui.record.patient_view import PatientView
-from mdtdesk.ui.record.referral_dialog import ReferralDialog
+from mdtdesk.ui.record.patient_view import FORM, PatientView
+from mdtdesk.ui.record.referral_dialog import FORM as REFERRAL
+from mdtdesk.ui.record.referral_dialog import NO_PATIENT, ReferralDialog
 from mdtdesk.ui.sync.sync_view import SyncView
 from mdtdesk.ui.widgets.changes import Reloader
 from mdtdesk.ui.widgets.guarded import GuardedDialog
@@ -38,6 +39,7 @@ class WorkspaceState:
     meeting: str | None = None  # the meeting selected on the Meetings tab
     meeting_mode: bool = False  # and whether meeting mode was open on it
     focus: str | None = None  # the field of the current record being typed in
+    referral: bool = False  # a new referral was being typed
 
 
 class Workspace(QWidget):
@@ -182,7 +184,7 @@ class Workspace(QWidget):
         self.caseload.search.selectAll()
 
     # -- dialogs -----------------------------------------------------------------
-    def new_referral(self) -> None:
+    def new_referral(self, from_draft: bool = False) -> None:
         dialog = ReferralDialog(
             self.store, self.worker, self.caseload.staff, self.caseload.model.caseload_index(), self
         )
@@ -190,6 +192,8 @@ class Workspace(QWidget):
         dialog.referred.connect(self._referred)
         dialog.open_existing.connect(self.open_patient)
         dialog.open()
+        if from_draft:
+            dialog.bring_back_draft()
 
     def _referred(self, patient_id: str) -> None:
         self.open_patient(patient_id)
@@ -200,8 +204,20 @@ class Workspace(QWidget):
         dialog.open()
 
     # -- lock and unlock -----------------------------------------------------------
-    def unsaved(self) -> list[tuple[str, dict[str, str | bool]]]:
-        return [(v.patient_id, v.draft()) for v in self.patient_views() if v.has_unsaved()]
+    def unsaved(self) -> list[tuple[str, str, dict[str, str | bool]]]:
+        """(patient id, form, values) of every form with unsaved typing."""
+        found = [(v.patient_id, FORM, v.draft()) for v in self.patient_views() if v.has_unsaved()]
+        found += [(NO_PATIENT, REFERRAL, r.form.values()) for r in self._referrals_typed()]
+        return found
+
+    def discard_unsaved(self) -> None:
+        for view in self.patient_views():
+            view.discard()
+        for referral in self._referrals_typed():
+            referral.close_unasked()
+
+    def _referrals_typed(self) -> list[ReferralDialog]:
+        return [d for d in self.findChildren(ReferralDialog) if d.isVisible() and d.has_input()]
 
     def state(self) -> WorkspaceState:
         views = self.patient_views()
@@ -215,6 +231,7 @@ class Workspace(QWidget):
             meeting=self.meetings.builder.meeting_id,
             meeting_mode=self.meeting_mode is not None,
             focus=current.focused_field() if isinstance(current, PatientView) else None,
+            referral=bool(self._referrals_typed()),
         )
 
     def restore(self, state: WorkspaceState) -> None:
@@ -227,6 +244,8 @@ class Workspace(QWidget):
         current = self.tabs.currentWidget()
         if isinstance(current, PatientView):
             current.focus_when_loaded(state.focus)
+        if state.referral:
+            self.new_referral(from_draft=True)
         if state.meeting is not None:
             self.meetings.reload(select=state.meeting)
             if state.meeting_mode:
