@@ -17,17 +17,13 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
-from shots import OUT, PHRASE, USER, demo_store, opened, settle
+from shots import OUT, PHRASE, USER, demo_store, enrolled_hub, opened, settle
 from sqlalchemy import select
 
 from mdtdesk.clock import SystemClock
-from mdtdesk.demo.generator import populate
-from mdtdesk.store import lifecycle
 from mdtdesk.store.keyfile import KdfCost
 from mdtdesk.store.models import Patient
-from mdtdesk.sync import enrol
 from mdtdesk.sync.export import export_for_hub
-from mdtdesk.sync.hub import create_hub
 from mdtdesk.sync.importing import import_file
 from mdtdesk.ui.access.first_run import FirstRunWizard
 from mdtdesk.ui.shell.main_window import MainWindow
@@ -131,17 +127,7 @@ def practice_screens(camera: Camera, folder: Path, clock: SystemClock, cost: Kdf
 
 
 def hub_screens(camera: Camera, tmp: Path, clock: SystemClock, cost: KdfCost) -> None:
-    hub = create_hub(tmp / "hub", name="Broadland Locality Hub", user=USER,
-                     profession="Care coordinator", passphrase=PHRASE, clock=clock,
-                     kdf_cost=cost).store  # fmt: skip
-    practice = lifecycle.create_store(
-        tmp / "practice", ods_code="D82044", practice_name="Aylsham Road Surgery", user=USER,
-        profession="GP", passphrase=PHRASE, clock=clock, kdf_cost=cost,
-    ).store  # fmt: skip
-    populate(practice, patients=60, seed=5)
-    enrol.import_enrolment(practice, enrol.own_enrolment(hub))
-    enrol.import_enrolment(hub, enrol.own_enrolment(practice))
-    import_file(hub, export_for_hub(practice, tmp / "D82044-1.mdtsync").path)
+    hub, practice = enrolled_hub(tmp, USER, PHRASE, clock, cost)
     with practice.session() as s, s.begin():
         for p in s.execute(select(Patient).limit(3)).scalars():
             p.caseload_status = "stepped_down"

@@ -17,19 +17,16 @@ from action_screens import action_screens  # beside this script
 from care_plan_screens import care_plan_screens
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
-from shots import OUT, demo_store, opened, save, settle, window_on
+from shots import OUT, demo_store, enrolled_hub, opened, save, settle, window_on
 from sqlalchemy import select
 
 from mdtdesk.clock import SystemClock
-from mdtdesk.demo.generator import populate
 from mdtdesk.printing import meeting_papers
 from mdtdesk.store import lifecycle
 from mdtdesk.store.keyfile import KdfCost
 from mdtdesk.store.layout import StorePaths
 from mdtdesk.store.models import Patient, StaffMember
-from mdtdesk.sync import enrol
 from mdtdesk.sync.export import export_for_hub, export_for_practice
-from mdtdesk.sync.hub import create_hub
 from mdtdesk.sync.importing import import_file
 from mdtdesk.ui.access.first_run import FirstRunWizard
 from mdtdesk.ui.record.patient_view import PatientView
@@ -112,17 +109,7 @@ def sync_screens(
 ) -> None:
     """A practice and its hub, one file each way, a conflict and a duplicate."""
     phrase, user = "screenshot stores only", "Dr Priya Raman"
-    hub = create_hub(tmp / "hub", name="Broadland Locality Hub", user=user,
-                     profession="Care coordinator", passphrase=phrase, clock=clock,
-                     kdf_cost=cost).store  # fmt: skip
-    practice = lifecycle.create_store(
-        tmp / "practice", ods_code="D82044", practice_name="Aylsham Road Surgery", user=user,
-        profession="GP", passphrase=phrase, clock=clock, kdf_cost=cost,
-    ).store  # fmt: skip
-    populate(practice, patients=60, seed=5)
-    enrol.import_enrolment(practice, enrol.own_enrolment(hub))
-    enrol.import_enrolment(hub, enrol.own_enrolment(practice))
-    import_file(hub, export_for_hub(practice, tmp / "D82044-1.mdtsync").path)
+    hub, practice = enrolled_hub(tmp, user, phrase, clock, cost)
     with practice.session() as s, s.begin():
         p = s.execute(select(Patient).where(Patient.consent_status == "given")).scalars().first()
         staff = list(s.execute(select(StaffMember.id)).scalars())

@@ -12,6 +12,10 @@ from mdtdesk.demo.generator import populate
 from mdtdesk.store import lifecycle
 from mdtdesk.store.keyfile import KdfCost
 from mdtdesk.store.opened import OpenStore
+from mdtdesk.sync import enrol
+from mdtdesk.sync.export import export_for_hub
+from mdtdesk.sync.hub import create_hub
+from mdtdesk.sync.importing import import_file
 from mdtdesk.ui.shell.main_window import MainWindow
 from mdtdesk.ui.widgets.worker import StoreWorker
 
@@ -56,3 +60,22 @@ def window_on(
     window.show()
     window.enter(opened(folder, clock))
     return window
+
+
+def enrolled_hub(
+    tmp: Path, user: str, phrase: str, clock: SystemClock, cost: KdfCost
+) -> tuple[OpenStore, OpenStore]:
+    """A hub and a 60-person practice enrolled with each other, the practice's first
+    file merged at the hub. Both stores are returned open."""
+    hub = create_hub(tmp / "hub", name="Broadland Locality Hub", user=user,
+                     profession="Care coordinator", passphrase=phrase, clock=clock,
+                     kdf_cost=cost).store  # fmt: skip
+    practice = lifecycle.create_store(
+        tmp / "practice", ods_code="D82044", practice_name="Aylsham Road Surgery", user=user,
+        profession="GP", passphrase=phrase, clock=clock, kdf_cost=cost,
+    ).store  # fmt: skip
+    populate(practice, patients=60, seed=5)
+    enrol.import_enrolment(practice, enrol.own_enrolment(hub))
+    enrol.import_enrolment(hub, enrol.own_enrolment(practice))
+    import_file(hub, export_for_hub(practice, tmp / "D82044-1.mdtsync").path)
+    return hub, practice

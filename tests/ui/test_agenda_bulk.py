@@ -36,6 +36,14 @@ def add_everyone(qtbot, window, builder) -> list[str]:
     return order(window, builder.loaded.meeting.id)
 
 
+def full_agenda(qtbot, make_window, demo_dir):
+    """The app unlocked on the Meetings tab, everyone proposed on the agenda."""
+    window = make_window(demo_dir)
+    builder = open_meetings(qtbot, window)
+    meeting = builder.loaded.meeting.id
+    return window, builder, meeting, add_everyone(qtbot, window, builder)
+
+
 def test_add_all_is_undone_by_ctrl_z(qtbot, demo_dir, make_window) -> None:
     window = make_window(demo_dir)
     builder = open_meetings(qtbot, window)
@@ -52,10 +60,7 @@ def test_add_all_is_undone_by_ctrl_z(qtbot, demo_dir, make_window) -> None:
 def test_chosen_cases_are_removed_together_and_put_back_in_place(
     qtbot, demo_dir, make_window
 ) -> None:
-    window = make_window(demo_dir)
-    builder = open_meetings(qtbot, window)
-    meeting = builder.loaded.meeting.id
-    before = add_everyone(qtbot, window, builder)
+    window, builder, meeting, before = full_agenda(qtbot, make_window, demo_dir)
     assert len(before) >= 5
     focus(qtbot, builder.table)
     builder.table.selectRow(1)
@@ -76,10 +81,7 @@ def test_chosen_cases_are_removed_together_and_put_back_in_place(
 def test_holding_delete_writes_in_batches_not_once_a_key(qtbot, demo_dir, make_window) -> None:
     # Defect: 300 Delete presses froze the app for about 4 minutes, each press a write
     # and a reload of the agenda and its proposals.
-    window = make_window(demo_dir)
-    builder = open_meetings(qtbot, window)
-    meeting = builder.loaded.meeting.id
-    before = add_everyone(qtbot, window, builder)
+    window, builder, meeting, before = full_agenda(qtbot, make_window, demo_dir)
     presses = min(30, len(before) - 1)
     assert presses >= 10
     writes: list[object] = []
@@ -106,10 +108,7 @@ def test_removals_not_yet_written_are_written_when_the_app_locks(
 ) -> None:
     # Found driving the app: Delete held over 100 cases then Ctrl+L; after unlock 36 of
     # the removed cases were back on the agenda.
-    window = make_window(demo_dir)
-    builder = open_meetings(qtbot, window)
-    meeting = builder.loaded.meeting.id
-    before = add_everyone(qtbot, window, builder)
+    window, builder, meeting, before = full_agenda(qtbot, make_window, demo_dir)
     presses = min(20, len(before) - 1)
     focus(qtbot, builder.table)
     builder.table.selectRow(0)

@@ -87,14 +87,21 @@ def test_ctrl_l_locks_full_screen_meeting_mode(qtbot, demo_dir, make_window) -> 
     assert window.stack.currentWidget() is window.unlock
 
 
-def test_esc_on_a_filled_referral_asks_before_discarding(qtbot, demo_dir, make_window) -> None:
-    window = make_window(demo_dir)
-    unlock(qtbot, window)
+def typed_referral(window) -> ReferralDialog:
+    """A new referral with a family name typed in it."""
     window.referral_action.trigger()
     dialog = window.workspace.findChild(ReferralDialog, "referral-dialog")
     family = dialog.form.inputs["family_name"]
     family.setText("Quennell")
     family.textEdited.emit("Quennell")
+    return dialog
+
+
+def test_esc_on_a_filled_referral_asks_before_discarding(qtbot, demo_dir, make_window) -> None:
+    window = make_window(demo_dir)
+    unlock(qtbot, window)
+    dialog = typed_referral(window)
+    family = dialog.form.inputs["family_name"]
     seen: list[str] = []
     timer = answer_next_message_box("Cancel", seen)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
@@ -158,11 +165,7 @@ def test_a_half_typed_referral_comes_back_after_a_lock(qtbot, demo_dir, make_win
     # The lock closed a new referral's form and what was typed in it was lost.
     window = make_window(demo_dir)
     unlock(qtbot, window)
-    window.referral_action.trigger()
-    dialog = window.workspace.findChild(ReferralDialog, "referral-dialog")
-    family = dialog.form.inputs["family_name"]
-    family.setText("Quennell")
-    family.textEdited.emit("Quennell")
+    typed_referral(window)
     window.lock()
     settle(qtbot, window)
     unlock(qtbot, window)
