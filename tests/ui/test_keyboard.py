@@ -5,10 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from mdtdesk.meetings import schedule
 from mdtdesk.ui.record.patient_view import PatientView
 from mdtdesk.ui.widgets.forms import date_edit
 from tests.action_helpers import TODAY
-from tests.ui.conftest import unlock
+from tests.ui.conftest import answer_next_message_box, settle, unlock
+from tests.ui.test_meetings_ui import open_meetings
 
 
 def test_enter_in_the_search_opens_the_one_match(qtbot, demo_dir, make_window) -> None:
@@ -63,3 +65,24 @@ def test_no_record_field_shares_its_alt_key_with_a_menu(qtbot, demo_dir, make_wi
 
 def _key(text: str) -> str:
     return text[text.index("&") + 1].lower()
+
+
+def test_ctrl_shift_o_asks_before_it_starts_a_planned_meeting(qtbot, demo_dir, make_window) -> None:
+    window = make_window(demo_dir)
+    builder = open_meetings(qtbot, window)
+    meeting = builder.loaded.meeting
+    assert meeting.state == "planned"
+    seen: list[str] = []
+    timer = answer_next_message_box("Cancel", seen)
+    window.meeting_mode_action.trigger()
+    timer.stop()
+    settle(qtbot, window)
+    assert "Start this meeting now?" in seen[0]
+    assert window.workspace.meeting_mode is None
+    assert schedule.meeting_row(window.store, meeting.id).state == "planned"
+    timer = answer_next_message_box("Yes", seen)
+    window.meeting_mode_action.trigger()
+    timer.stop()
+    qtbot.waitUntil(lambda: window.workspace.meeting_mode is not None, timeout=5000)
+    settle(qtbot, window)
+    assert schedule.meeting_row(window.store, meeting.id).state == "in_progress"

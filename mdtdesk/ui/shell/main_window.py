@@ -37,10 +37,12 @@ from mdtdesk.store import lifecycle
 from mdtdesk.store.keyfile import KdfCost
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.ui.access.unlock_panel import UnlockPanel
+from mdtdesk.ui.meetings.meeting_bar import describe
 from mdtdesk.ui.shell.preferences import Preferences, PreferencesDialog
 from mdtdesk.ui.shell.shortcuts_dialog import show_shortcuts
 from mdtdesk.ui.shell.workspace import Workspace, WorkspaceState
 from mdtdesk.ui.widgets.changes import Change
+from mdtdesk.ui.widgets.guarded import confirm
 from mdtdesk.ui.widgets.windows import fit
 from mdtdesk.ui.widgets.worker import StoreWorker
 
@@ -318,6 +320,12 @@ class MainWindow(QMainWindow):
             self.workspace.show_meetings()
             self.statusBar().showMessage("Choose the meeting, then Ctrl+Shift+O again.", 8000)
             return
+        loaded = self.workspace.meetings.builder.loaded
+        if loaded is not None and loaded.meeting.state in ("planned", "agenda_circulated"):
+            # Opening meeting mode starts the meeting: a key alone must not do that.
+            when = describe(loaded.meeting)
+            if not confirm(self, "Start the meeting", f"Start this meeting now?\n\n{when}"):
+                return
         self.workspace.open_meeting_mode(meeting)
 
     def _show_sync(self) -> None:
