@@ -59,7 +59,7 @@ def test_writing_agreeing_and_revising_a_plan(qtbot, demo_dir: Path, make_window
     window = make_window(demo_dir)
     view = open_plan(qtbot, window, with_plan=False)
     tab = view.plan_tab
-    assert tab.plans.rowCount() == 0 and tab.edit_button.text() == "&Start a plan…"
+    assert tab.plans.rowCount() == 0 and tab.edit_button.text() == "S&tart a plan…"
     editor = editor_of(qtbot, window, view)
     # The first draft already names the coordinator, from the record.
     assert editor.support.rowCount() >= 1

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QLabel,
+    QLineEdit,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from mdtdesk.meetings import schedule
 from mdtdesk.ui.record.patient_view import PatientView
@@ -86,3 +93,28 @@ def test_ctrl_shift_o_asks_before_it_starts_a_planned_meeting(qtbot, demo_dir, m
     qtbot.waitUntil(lambda: window.workspace.meeting_mode is not None, timeout=5000)
     settle(qtbot, window)
     assert schedule.meeting_row(window.store, meeting.id).state == "in_progress"
+
+
+def test_no_button_or_tab_shares_its_alt_key_with_a_menu(qtbot, demo_dir, make_window) -> None:
+    # Found driving the app: Alt+S for "Start meeting" opened the Sync menu instead, and
+    # the notes typed next chose its items.
+    window = make_window(demo_dir)
+    unlock(qtbot, window)
+    workspace = window.workspace
+    workspace.open_patient(workspace.caseload.model.row_at(0).patient_id)
+    menus = {_key(a.text()) for a in window.menuBar().actions()}
+    clashes = []
+    for i in range(workspace.tabs.count()):
+        page = workspace.tabs.widget(i)
+        for kind in (QAbstractButton, QLabel):
+            for widget in page.findChildren(kind):
+                text = widget.text()
+                if "&" in text.replace("&&", "") and _key(text.replace("&&", "")) in menus:
+                    clashes.append((workspace.tabs.tabText(i), text))
+        bars = page.findChildren(QTabWidget)
+        for bar in bars:
+            for n in range(bar.count()):
+                text = bar.tabText(n)
+                if "&" in text and _key(text) in menus:
+                    clashes.append((workspace.tabs.tabText(i), text))
+    assert clashes == [], "\n".join(map(str, clashes))

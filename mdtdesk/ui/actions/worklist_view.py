@@ -115,7 +115,7 @@ class WorklistView(QWidget):
         self.closed = QCheckBox("Show done and &cancelled")
         self.closed.toggled.connect(self.reload)
         filters = QHBoxLayout()
-        for label, widget in (("&Whose", self.owner), ("&Person", self.patient)):
+        for label, widget in (("&Whose", self.owner), ("P&erson", self.patient)):
             caption = QLabel(label)
             caption.setBuddy(widget)
             filters.addWidget(caption)
@@ -171,12 +171,12 @@ class WorklistView(QWidget):
             "Mark &done", "Mark the chosen actions done (Ctrl+4)", lambda: self.set_status("done")
         )
         self.reassign_button = make(
-            "Re&assign…", "Give the chosen actions to someone else (Ctrl+R)", self.reassign
+            "Reass&ign…", "Give the chosen actions to someone else (Ctrl+R)", self.reassign
         )
         self.undo_button = make("U&ndo", "Undo the last change (Ctrl+Z)", self.undo)
         self.undo_button.setEnabled(False)
         self.print_button = make(
-            "&Print visits list…", "A day of home visits (Ctrl+P)", self.print_visits
+            "Print &visits list…", "A day of home visits (Ctrl+P)", self.print_visits
         )
         actions_row = QHBoxLayout()
         for b in (

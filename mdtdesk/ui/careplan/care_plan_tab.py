@@ -87,10 +87,10 @@ class CarePlanTab(QWidget):
             "Edit the draft, or start a new draft from the agreed plan (Ctrl+Shift+P)"
         )
         self.agree_button = QPushButton("A&gree…")
-        self.compare_button = QPushButton("Com&pare versions…")
+        self.compare_button = QPushButton("Compare &versions…")
         self.print_button = QPushButton("Print…")
         self.print_button.setToolTip("The person's copy or the professional copy (Ctrl+P)")
-        self.fhir_button = QPushButton("Export &FHIR…")
+        self.fhir_button = QPushButton("E&xport FHIR…")
         self.discard_button = QPushButton("Discard draft")
         for button, slot in (
             (self.edit_button, self.edit),
@@ -157,7 +157,7 @@ class CarePlanTab(QWidget):
     def _enable(self) -> None:
         plans, draft = self.plans.all(), self._draft()
         self.edit_button.setText(
-            "&Edit draft…" if draft else ("&Edit plan…" if plans else "&Start a plan…")
+            "&Edit draft…" if draft else ("&Edit plan…" if plans else "S&tart a plan…")
         )
         self.agree_button.setEnabled(draft is not None)
         self.discard_button.setEnabled(draft is not None)

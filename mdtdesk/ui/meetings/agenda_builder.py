@@ -111,7 +111,7 @@ class AgendaBuilder(QWidget):
             combo.setMinimumContentsLength(14)
         self.up_button = QPushButton("Up")
         self.down_button = QPushButton("Down")
-        self.remove_button = QPushButton("&Remove")
+        self.remove_button = QPushButton("Remo&ve")
         self.remove_button.setToolTip("Take the chosen cases off the agenda (Delete)")
         self.undo_button = QPushButton("&Undo")
         self.undo_button.setToolTip("Undo the last removal or addition (Ctrl+Z)")

@@ -62,9 +62,9 @@ class MeetingBar(QWidget):
         self.title.setFont(font)
         self.edit_button = QPushButton("Change &details…")
         self.circulate_button = QPushButton("Mark agenda &circulated")
-        self.start_button = QPushButton("&Start meeting")
-        self.print_button = QPushButton("&Print agenda…")
-        self.minutes_button = QPushButton("&Minutes…")
+        self.start_button = QPushButton("S&tart meeting")
+        self.print_button = QPushButton("Pr&int agenda…")
+        self.minutes_button = QPushButton("Minut&es…")
         self.summaries_button = QPushButton("&Outcome summaries…")
         self.plans_button = QPushButton("Care pla&ns…")
         self.plans_button.setToolTip("Print the care plans of everyone on the agenda, in one go")
@@ -118,9 +118,9 @@ class MeetingBar(QWidget):
         self.start_button.setEnabled(True)
         self.start_button.setText(
             {
-                "in_progress": "Resume &meeting",
+                "in_progress": "Resume mee&ting",
                 "finished": "Open &record",
-            }.get(m.state, "&Start meeting")
+            }.get(m.state, "S&tart meeting")
         )
         self.print_button.setEnabled(bool(cases))
         self.plans_button.setEnabled(bool(cases))

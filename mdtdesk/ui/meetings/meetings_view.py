@@ -52,7 +52,7 @@ class MeetingsView(QWidget):
         )
         self.table = list_table(self.meetings, "Meetings")
         self.table.selectionModel().selectionChanged.connect(self._chosen)
-        self.plan_button = QPushButton("&Plan a meeting…")
+        self.plan_button = QPushButton("Plan a meeting…")  # Ctrl+Shift+N; P is a menu's
         self.plan_button.clicked.connect(self.plan)
         self.problem = problem_label()
         left = QWidget()

@@ -40,9 +40,11 @@ class ProposalsPanel(QGroupBox):
         self.proposal_table = list_table(self.proposals, "Proposed people")
         self.proposal_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.proposal_table.activated.connect(lambda _i: self.add_proposed())
-        self.add_button = QPushButton("&Add to agenda")
+        # No Alt key: its letters are the menus' or the tab's other buttons'.
+        self.add_button = QPushButton("Add to agenda")
+        self.add_button.setToolTip("Add the chosen people (Enter in the list)")
         self.add_all_button = QPushButton("Add a&ll")
-        self.add_by_hand_button = QPushButton("Add a person by &hand…")
+        self.add_by_hand_button = QPushButton("Add a person &by hand…")
         self.add_button.clicked.connect(self.add_proposed)
         self.add_all_button.clicked.connect(self.add_all)
         self.add_by_hand_button.clicked.connect(self.by_hand_wanted)

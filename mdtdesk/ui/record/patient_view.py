@@ -108,7 +108,7 @@ class PatientView(QWidget):
         self.form = DetailsForm([])
         self.form.setEnabled(False)  # until the record and its staff list are read
         self.form.changed.connect(self._edited)
-        self.save_button = QPushButton("&Save changes")
+        self.save_button = QPushButton("Save changes")
         self.save_button.setToolTip("Save changes (Ctrl+S)")
         self.save_button.clicked.connect(self.save)
         self.revert_button = QPushButton("&Discard changes")
@@ -170,7 +170,7 @@ class PatientView(QWidget):
         self.work.failed.connect(self._notice)
         self.hospital_view = list_table(self.hospital, "Hospital admissions and A&E attendances")
         self.hospital_view.activated.connect(lambda _index: self.edit_visit())
-        add_visit = QPushButton("&Add visit…")
+        add_visit = QPushButton("Add &visit…")
         add_visit.clicked.connect(self.add_visit)
         edit_visit = QPushButton("&Edit visit…")
         edit_visit.clicked.connect(self.edit_visit)
@@ -199,7 +199,7 @@ class PatientView(QWidget):
         self.tabs.addTab(self.work.actions_tab, "Actions")
         self.tabs.addTab(self.work.contacts_tab, "Contacts")
 
-        self.discuss_button = QPushButton("Ask the &MDT to discuss…")
+        self.discuss_button = QPushButton("As&k the MDT to discuss…")
         self.discuss_button.setToolTip(
             "The agenda builder proposes this person for the next meeting until they are discussed"
         )

@@ -89,7 +89,7 @@ class RecordActions(QWidget):
             ]
         )
         self.contacts_view = list_table(self.contact_rows, "Contact log")
-        new_action = QPushButton("New &action…")
+        new_action = QPushButton("&New action…")
         new_action.clicked.connect(self.new_action)
         update = QPushButton("&Update action…")
         update.clicked.connect(self.update_action)

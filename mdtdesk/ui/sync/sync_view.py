@@ -197,10 +197,10 @@ class SyncView(QWidget):
         for p in peers:
             self.practice_choice.addItem(f"{p['name']} ({p['ods_code']})", p["ods_code"])
         self.export_button.setText("E&xport update for…" if hub else "E&xport for the hub…")
-        self.import_button.setText("&Merge practice files…" if hub else "&Import from the hub…")
+        self.import_button.setText("Mer&ge practice files…" if hub else "&Import from the hub…")
         self.export_button.setEnabled(bool(peers))
         self.import_button.setEnabled(bool(peers))
-        self.enrol_in.setText("Enrol a &practice…" if hub else "Enrol with the &hub…")
+        self.enrol_in.setText("Enrol a pra&ctice…" if hub else "Enrol with the hu&b…")
         self.enrol_in.setEnabled(hub or not peers)
         # A practice sees conflicts too: a hub change that crossed one made here may
         # reach the practice first, and only the practice then holds both values.
