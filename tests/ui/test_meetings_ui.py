@@ -279,6 +279,8 @@ def test_notes_typed_just_before_a_lock_or_a_crash_are_kept(
     rows = agenda.agenda(window.store, meeting_id)
     assert rows[1].notes == "Carer exhausted; son to visit"
     assert back.meeting_id == meeting_id
+    # It comes back on the case it showed, not on attendance (no one was ticked present).
+    assert back.case == 1 and back.notes.toPlainText() == "Carer exhausted; son to visit"
 
 
 def test_a_coordinator_asks_the_mdt_to_discuss_someone(qtbot, demo_dir: Path, make_window) -> None:

@@ -126,8 +126,11 @@ class MeetingMode(QDialog):
         staff: list[StaffChoice],
         meeting_id: str,
         parent: QWidget | None = None,
+        resume_case: int | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
+        # After unlock: the case on screen when the app locked (not attendance again).
+        self.resume_case = resume_case
         self.setObjectName("meeting-mode")
         self.setWindowTitle("mdtdesk — meeting")
         self.store, self.worker, self.staff, self.meeting_id = store, worker, staff, meeting_id
@@ -380,7 +383,8 @@ class MeetingMode(QDialog):
         if first:
             undecided = [i for i, r in enumerate(loaded.rows) if r.outcome in (None, "pending")]
             has_people = any(a.present for a in loaded.attendees)
-            self.go(undecided[0] if undecided and has_people else -1, save=False)
+            start = undecided[0] if undecided and has_people else -1
+            self.go(start if self.resume_case is None else self.resume_case, save=False)
         else:
             self._show_current(refresh_summary=False)
 

@@ -38,6 +38,7 @@ class WorkspaceState:
     record_section: dict[str, int] = field(default_factory=dict)
     meeting: str | None = None  # the meeting selected on the Meetings tab
     meeting_mode: bool = False  # and whether meeting mode was open on it
+    meeting_case: int = -1  # the case it showed (-1: attendance)
     focus: str | None = None  # the field of the current record being typed in
     referral: bool = False  # a new referral was being typed
 
@@ -107,7 +108,7 @@ class Workspace(QWidget):
         self.tabs.setCurrentWidget(self.meetings)
         self.meetings.table.setFocus()
 
-    def open_meeting_mode(self, meeting_id: str) -> None:
+    def open_meeting_mode(self, meeting_id: str, case: int | None = None) -> None:
         if self.closed:
             return
         if self.meeting_mode is not None:
@@ -116,7 +117,7 @@ class Workspace(QWidget):
                 self.meeting_mode.activateWindow()
                 return
             self.meeting_mode.reject()
-        mode = MeetingMode(self.store, self.worker, self.caseload.staff, meeting_id, self)
+        mode = MeetingMode(self.store, self.worker, self.caseload.staff, meeting_id, self, case)
         mode.finished.connect(lambda _code, m=mode: self._meeting_mode_closed(m))
         self.meeting_mode = mode
         mode.showFullScreen()
@@ -230,6 +231,7 @@ class Workspace(QWidget):
             record_section={v.patient_id: v.tabs.currentIndex() for v in views},
             meeting=self.meetings.builder.meeting_id,
             meeting_mode=self.meeting_mode is not None,
+            meeting_case=self.meeting_mode.case if self.meeting_mode is not None else -1,
             focus=current.focused_field() if isinstance(current, PatientView) else None,
             referral=bool(self._referrals_typed()),
         )
@@ -249,7 +251,7 @@ class Workspace(QWidget):
         if state.meeting is not None:
             self.meetings.reload(select=state.meeting)
             if state.meeting_mode:
-                self.open_meeting_mode(state.meeting)
+                self.open_meeting_mode(state.meeting, state.meeting_case)
 
     def _caseload_loaded(self) -> None:
         if self.tabs.currentIndex() == 0:
