@@ -339,6 +339,12 @@ def test_meeting_mode_text_zooms_for_a_projector_and_remembers(
     assert mode.notes.font().pointSizeF() == pytest.approx(usual * 1.3)
     assert mode.timer.font().pointSizeF() == pytest.approx(timer_usual * 1.3)
     assert mode.timer.font().bold()
+    # The attendance list's disciplines are not cut short at the larger size.
+    widest = max(
+        mode.people.fontMetrics().horizontalAdvance(mode.people.item(r, 2).text())
+        for r in range(mode.people.rowCount())
+    )
+    assert mode.people.columnWidth(2) >= widest
     # Zoomed, a case still fits a 1366-pixel projector, the summary not squeezed away.
     mode.go(0)
     settle(qtbot, window)

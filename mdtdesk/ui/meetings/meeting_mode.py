@@ -244,7 +244,11 @@ class MeetingMode(QDialog):
         self.people.setHorizontalHeaderLabels(["Present", "Name", "Discipline"])
         self.people.setAccessibleName("Attendance")
         self.people.verticalHeader().setVisible(False)
-        self.people.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.people.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # Sized to their contents always, so a zoom does not cut "Care coordinator" short.
+        for column in (0, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.people.itemChanged.connect(self._presence_changed)
         self.visitor = QLineEdit()
         self.visitor.setPlaceholderText("Someone not on the staff list")
