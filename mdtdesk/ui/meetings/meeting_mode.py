@@ -282,7 +282,7 @@ class MeetingMode(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.summary)
-        scroll.setMinimumWidth(280)
+        scroll.setMinimumWidth(200)
         self.reason_label = QLabel()
         self.reason_label.setWordWrap(True)
         self.notes = QPlainTextEdit()
