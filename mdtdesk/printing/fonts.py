@@ -1,18 +1,22 @@
 """The typeface every paper is set in: Source Sans Pro (SIL Open Font License, shipped
-in resources/fonts with its licence). NHS documents use Frutiger, which is licensed;
+in the package, mdtdesk/printing/typefaces, with its licence). NHS documents use
+Frutiger, which is licensed;
 Source Sans is a free humanist sans-serif close to it, and unlike the PDF base-14
 Helvetica it carries Polish, Vietnamese, Greek and Cyrillic letters, so names such
 as Łukasz and Nguyễn print as written instead of as black boxes."""
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+# Package data, so an installed wheel has them: they lived beside the package once, and
+# a wheel installed with pip could not print, or even start its CLI.
+FONT_DIR = Path(str(files("mdtdesk.printing") / "typefaces"))
 REGULAR = "SourceSans"
 BOLD = "SourceSans-Bold"
 ITALIC = "SourceSans-Italic"
