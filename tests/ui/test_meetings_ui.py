@@ -333,6 +333,11 @@ def test_meeting_mode_text_zooms_for_a_projector_and_remembers(
     fill_agenda(qtbot, window, builder, 1)
     mode = start_meeting(qtbot, window, builder)
     usual, timer_usual = mode.notes.font().pointSizeF(), mode.timer.font().pointSizeF()
+    # Help → Keyboard shortcuts lists meeting mode's keys while it is open.
+    keys = dict(window.shortcut_rows())
+    assert keys["Meeting: next case"] == "PgDown"
+    assert keys["Meeting: outcome change plan"] == "Ctrl+2"
+    assert keys["Meeting: larger text"] in ("Ctrl+=", "Ctrl++")
     focus(qtbot, mode.people)
     qtbot.keyClick(mode.people, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(mode.people, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)

@@ -221,18 +221,20 @@ class MeetingMode(QDialog):
         self.tick.setInterval(1000)
         self.tick.timeout.connect(self._show_time)
         self.tick.start()
-        keys: list[tuple[Any, Callable[[], None]]] = [
-            (QKeySequence(Qt.Key.Key_PageDown), lambda: self.go(self.case + 1)),
-            (QKeySequence(Qt.Key.Key_PageUp), lambda: self.go(self.case - 1)),
-            (QKeySequence("Ctrl+Shift+F"), self.finish),
-            (QKeySequence(Qt.Key.Key_F11), self.toggle_full_screen),
-            (QKeySequence("Ctrl+Return"), self.add_action),
-            (QKeySequence("Ctrl+Enter"), self.add_action),
+        # Each says what it does, so Help → Keyboard shortcuts lists it.
+        keys: list[tuple[Any, str, Callable[[], None]]] = [
+            (QKeySequence(Qt.Key.Key_PageDown), "next case", lambda: self.go(self.case + 1)),
+            (QKeySequence(Qt.Key.Key_PageUp), "previous case", lambda: self.go(self.case - 1)),
+            (QKeySequence("Ctrl+Shift+F"), "finish the meeting", self.finish),
+            (QKeySequence(Qt.Key.Key_F11), "full screen or not", self.toggle_full_screen),
+            (QKeySequence("Ctrl+Return"), "add the action typed", self.add_action),
+            (QKeySequence("Ctrl+Enter"), "add the action typed", self.add_action),
         ]
         for n, key in enumerate(CHOICES[:9], start=1):
-            keys.append((QKeySequence(f"Ctrl+{n}"), self._chooser(key)))
-        for sequence, slot in keys:
-            QShortcut(sequence, self, slot)
+            what = f"outcome {OUTCOME[key].lower()}"
+            keys.append((QKeySequence(f"Ctrl+{n}"), what, self._chooser(key)))
+        for sequence, what, slot in keys:
+            QShortcut(sequence, self, slot).setWhatsThis(f"Meeting: {what}")
 
     def _chooser(self, outcome: str) -> Callable[[], None]:
         return lambda: self.choose(outcome)
