@@ -71,7 +71,6 @@ VALUES: dict[str, dict[str, str]] = {
     "referral_status": REFERRAL_STATUS,
     "status": ACTION_STATUS,
     "priority": PRIORITY,
-    "kind": RISK_KIND,
 }
 
 

@@ -235,10 +235,7 @@ def remove(
             )
         ).first()
         if decided is not None:
-            raise MeetingError(
-                f"{_name(s, decided[0])} has an outcome recorded: the case stays on the "
-                "agenda as the record of that decision."
-            )
+            raise MeetingError(kept_for_its_outcome(_name(s, decided[0])))
         for item, _meeting in items:
             item.deleted = True
         return [item.id for item, _m in items]
@@ -261,6 +258,13 @@ def put_back(store: OpenStore, item_ids: Sequence[str], reason_to_amend: str | N
                     "nothing was put back."
                 )
             item.deleted = False
+
+
+def kept_for_its_outcome(name: str) -> str:
+    return (
+        f"{name} has an outcome recorded: the case stays on the agenda as the record of "
+        "that decision."
+    )
 
 
 def _name(s: Session, patient_id: str) -> str:

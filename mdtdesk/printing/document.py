@@ -151,7 +151,7 @@ class Furniture:
     """The sizes of a page's header band and footer. Large print sets them large too:
     a 16 pt body under an 8 pt footer left the page numbers unreadable to its reader."""
 
-    band: float  # height of the header band, mm (with a detail line: band + 5)
+    band: float  # height of the header band, mm (a detail line adds 5 mm per 10 pt)
     top: float  # the header's font size, pt
     detail: float
     footer: float

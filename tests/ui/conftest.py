@@ -72,6 +72,14 @@ def unlock(qtbot, window: MainWindow, passphrase: str = PASSPHRASE) -> None:
     qtbot.waitUntil(lambda: workspace.caseload.whole, timeout=15000)
 
 
+def lock_and_unlock(qtbot, window: MainWindow) -> None:
+    """Lock, let the lock finish, unlock and let what the unlock reads arrive."""
+    window.lock()
+    settle(qtbot, window)
+    unlock(qtbot, window)
+    settle(qtbot, window)
+
+
 def settle(qtbot, window: MainWindow) -> None:
     """Wait until the store thread has nothing left and its results are delivered."""
     qtbot.waitUntil(lambda: not window.worker.busy(), timeout=15000)

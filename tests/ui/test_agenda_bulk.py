@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from tests.ui.conftest import answer_next_message_box, settle, unlock
+from tests.ui.conftest import answer_next_message_box, lock_and_unlock, settle
 from tests.ui.test_meetings_ui import focus, open_meetings, order
 
 
@@ -115,7 +115,5 @@ def test_removals_not_yet_written_are_written_when_the_app_locks(
     for _ in range(presses):
         qtbot.keyClick(builder.table, Qt.Key.Key_Delete)
     assert builder.undo.pending  # some are still waiting to be written
-    window.lock()
-    settle(qtbot, window)
-    unlock(qtbot, window)
+    lock_and_unlock(qtbot, window)
     assert order(window, meeting) == before[presses:]

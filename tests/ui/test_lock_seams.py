@@ -14,7 +14,7 @@ from mdtdesk.ui.record.details_form import DetailsForm
 from mdtdesk.ui.record.patient_view import PatientView
 from mdtdesk.ui.record.referral_dialog import FORM as REFERRAL
 from mdtdesk.ui.record.referral_dialog import NO_PATIENT, ReferralDialog
-from tests.ui.conftest import answer_next_message_box, settle, unlock
+from tests.ui.conftest import answer_next_message_box, lock_and_unlock, settle, unlock
 from tests.ui.test_meetings_ui import fill_agenda, open_meetings, start_meeting
 
 
@@ -166,10 +166,7 @@ def test_a_half_typed_referral_comes_back_after_a_lock(qtbot, demo_dir, make_win
     window = make_window(demo_dir)
     unlock(qtbot, window)
     typed_referral(window)
-    window.lock()
-    settle(qtbot, window)
-    unlock(qtbot, window)
-    settle(qtbot, window)
+    lock_and_unlock(qtbot, window)
     again = window.workspace.findChild(ReferralDialog, "referral-dialog")
     assert again is not None and again.isVisible()
     assert again.form.inputs["family_name"].text() == "Quennell"
@@ -179,10 +176,7 @@ def test_a_half_typed_referral_comes_back_after_a_lock(qtbot, demo_dir, make_win
     again.reject()
     timer.stop()
     settle(qtbot, window)
-    window.lock()
-    settle(qtbot, window)
-    unlock(qtbot, window)
-    settle(qtbot, window)
+    lock_and_unlock(qtbot, window)
     later = window.workspace.findChild(ReferralDialog, "referral-dialog")
     assert later is None or not later.isVisible()
     assert drafts.draft_for(window.store, NO_PATIENT, REFERRAL) is None

@@ -155,13 +155,18 @@ def start_meeting(qtbot, window: MainWindow, builder: AgendaBuilder) -> MeetingM
     return mode
 
 
+def running(qtbot, make_window, demo_dir: Path, cases: int) -> tuple[MainWindow, MeetingMode]:
+    """The app unlocked, `cases` people on the next meeting's agenda, meeting mode open."""
+    window = make_window(demo_dir)
+    builder = open_meetings(qtbot, window)
+    fill_agenda(qtbot, window, builder, cases)
+    return window, start_meeting(qtbot, window, builder)
+
+
 def test_meeting_mode_records_attendance_notes_outcomes_and_actions(
     qtbot, demo_dir: Path, make_window
 ) -> None:
-    window = make_window(demo_dir)
-    builder = open_meetings(qtbot, window)
-    fill_agenda(qtbot, window, builder, 3)
-    mode = start_meeting(qtbot, window, builder)
+    window, mode = running(qtbot, make_window, demo_dir, 3)
     assert mode.isVisible() and mode.pages.currentIndex() == 0
     assert mode.quoracy.text() == "Not quorate: no one from GP, Nursing, Social care."
     names = [mode.people.item(r, 1).text() for r in range(mode.people.rowCount())]
@@ -220,10 +225,7 @@ def test_meeting_mode_records_attendance_notes_outcomes_and_actions(
 def test_amending_a_finished_meeting_asks_for_a_reason_and_is_audited(
     qtbot, demo_dir: Path, make_window
 ) -> None:
-    window = make_window(demo_dir)
-    builder = open_meetings(qtbot, window)
-    fill_agenda(qtbot, window, builder, 1)
-    mode = start_meeting(qtbot, window, builder)
+    window, mode = running(qtbot, make_window, demo_dir, 1)
     mode.go(0)
     settle(qtbot, window)
     mode.choose("continue")
@@ -246,10 +248,7 @@ def test_amending_a_finished_meeting_asks_for_a_reason_and_is_audited(
 def test_notes_typed_just_before_a_lock_or_a_crash_are_kept(
     qtbot, demo_dir: Path, make_window, tmp_path: Path, clock: FixedClock
 ) -> None:
-    window = make_window(demo_dir)
-    builder = open_meetings(qtbot, window)
-    fill_agenda(qtbot, window, builder, 2)
-    mode = start_meeting(qtbot, window, builder)
+    window, mode = running(qtbot, make_window, demo_dir, 2)
     meeting_id = mode.meeting_id
     mode.go(1)
     settle(qtbot, window)
@@ -328,10 +327,7 @@ def test_a_coordinator_asks_the_mdt_to_discuss_someone(qtbot, demo_dir: Path, ma
 def test_meeting_mode_text_zooms_for_a_projector_and_remembers(
     qtbot, demo_dir: Path, make_window
 ) -> None:
-    window = make_window(demo_dir)
-    builder = open_meetings(qtbot, window)
-    fill_agenda(qtbot, window, builder, 1)
-    mode = start_meeting(qtbot, window, builder)
+    window, mode = running(qtbot, make_window, demo_dir, 1)
     usual, timer_usual = mode.notes.font().pointSizeF(), mode.timer.font().pointSizeF()
     # Help → Keyboard shortcuts lists meeting mode's keys while it is open.
     keys = dict(window.shortcut_rows())
@@ -360,7 +356,7 @@ def test_meeting_mode_text_zooms_for_a_projector_and_remembers(
     assert mode.summary.width() >= 250
     mode.reject()
     settle(qtbot, window)
-    again = start_meeting(qtbot, window, builder)
+    again = start_meeting(qtbot, window, window.workspace.meetings.builder)
     assert again.notes.font().pointSizeF() == pytest.approx(usual * 1.3)
     focus(qtbot, again.people)
     qtbot.keyClick(again.people, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)

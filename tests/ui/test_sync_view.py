@@ -18,7 +18,7 @@ from mdtdesk.sync.hub import create_hub
 from mdtdesk.sync.importing import import_file
 from tests.helpers import FAST, PASSPHRASE, USER
 from tests.sync_helpers import enrol_both, make_hub, make_practice
-from tests.ui.conftest import answer_next_message_box, settle, unlock
+from tests.ui.conftest import answer_next_message_box, lock_and_unlock, settle, unlock
 
 
 def drop(window, path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -113,9 +113,7 @@ def test_a_hub_resolves_a_conflict_and_merges_a_duplicate(
     settle(qtbot, window)
     # Locked and unlocked on the Sync tab, it is shown before its practices are read;
     # the practice list then kept an empty list's width.
-    window.lock()
-    settle(qtbot, window)
-    unlock(qtbot, window)
+    lock_and_unlock(qtbot, window)
     sync = window.workspace.sync
     settle(qtbot, window)
     choice = sync.practice_choice

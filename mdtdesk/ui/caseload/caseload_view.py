@@ -52,7 +52,6 @@ class CaseloadState:
 class Loaded:
     index: CaseloadIndex
     staff: list[StaffChoice]
-    whole: bool  # False: only the first page, shown while the rest are read
 
 
 # Rows shown at unlock before the whole caseload is in: more than a screen holds.
@@ -64,7 +63,7 @@ def _load(store: OpenStore, first: int | None = None) -> Loaded:
     rows = caseload_rows(store, first)
     index = CaseloadIndex(rows, today(store.clock), store.actor.staff_id)
     index.order(0)
-    return Loaded(index, store.staff_list(), first is None)
+    return Loaded(index, store.staff_list())
 
 
 class CaseloadView(QWidget):

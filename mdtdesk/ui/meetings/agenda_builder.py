@@ -125,7 +125,7 @@ class AgendaBuilder(QWidget):
         self.up_button.clicked.connect(lambda: self.move_case(-1))
         self.down_button.clicked.connect(lambda: self.move_case(+1))
         self.remove_button.clicked.connect(self.remove)
-        self.undo_button.clicked.connect(self.undo_last)
+        self.undo_button.clicked.connect(self.undo.undo)
         self.group_button.clicked.connect(self.group)
         case = QHBoxLayout()
         for label, widget in (
@@ -171,12 +171,8 @@ class AgendaBuilder(QWidget):
             ("Ctrl+Up", "Agenda: move the case up", lambda: self.move_case(-1)),
             ("Ctrl+Down", "Agenda: move the case down", lambda: self.move_case(+1)),
             ("Ctrl+Shift+A", "Agenda: add a person by hand", self.add_by_hand),
-            ("Ctrl+Z", "Agenda: undo the last removal or addition", self.undo_last),
-            (
-                QKeySequence.StandardKey.Print,
-                "Agenda: print it",
-                lambda: self.bar.preview("agenda"),
-            ),
+            ("Ctrl+Z", "Agenda: undo the last removal or addition", self.undo.undo),
+            (QKeySequence.StandardKey.Print, "Agenda: print it", self.bar.print_agenda),
         ):
             shortcut = QShortcut(QKeySequence(keys), self, slot)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -398,10 +394,7 @@ class AgendaBuilder(QWidget):
             return
         decided = [r for r in rows if r.outcome not in (None, "pending")]
         if decided:
-            self.problem.setText(
-                f"{decided[0].name} has an outcome recorded: the case stays on the agenda "
-                "as the record of that decision."
-            )
+            self.problem.setText(agenda.kept_for_its_outcome(decided[0].name))
             return
         go, reason = self._reason_if_finished("the agenda")
         if not go:
@@ -416,10 +409,6 @@ class AgendaBuilder(QWidget):
         self.message.setText(f"Removing {cases(len(ids))}…")
         self.undo_button.setEnabled(True)
         self.undo.remove([r.id for r in rows], reason)
-
-    def undo_last(self) -> None:
-        if self.undo.can_undo():
-            self.undo.undo()
 
     def _settled(self, said: str) -> None:
         self.message.setText(said)

@@ -59,9 +59,8 @@ class AgendaUndo:
         return bool(self.steps or self.pending)
 
     def forget(self) -> None:
-        """Another meeting is shown: its undo steps are not this one's."""
-        if not self._busy:
-            self.pending.clear()
+        """Another meeting is shown: its undo steps are not this one's. Removals still
+        pending are written all the same (they name their own cases)."""
         self.steps.clear()
         self._undo_wanted = False
 

@@ -54,10 +54,6 @@ from mdtdesk.ui.widgets.worker import StoreWorker
 FORM = "details"
 
 
-def _dt(value: datetime) -> str:
-    return short_time(value)
-
-
 @dataclass(frozen=True)
 class Opened:
     record: PatientRecord
@@ -157,7 +153,7 @@ class PatientView(QWidget):
         )
         self.timeline = RowsModel(
             [
-                ("When", lambda e: day_text(e.at.date()) if e.dated_only else _dt(e.at)),
+                ("When", lambda e: day_text(e.at.date()) if e.dated_only else short_time(e.at)),
                 ("What", lambda e: TIMELINE_KINDS.get(e.kind, e.kind)),
                 ("", lambda e: e.text),
             ]

@@ -134,7 +134,7 @@ class ReferralDialog(GuardedDialog):
 
     def reject(self) -> None:
         super().reject()
-        if not self.isVisible():  # discarded when asked, so its draft goes too
+        if self._typed_in and not self.isVisible():  # discarded when asked: its draft too
             self._drop_draft()
 
     def _drop_draft(self) -> None:

@@ -46,6 +46,8 @@ from mdtdesk.ui.widgets.guarded import confirm
 from mdtdesk.ui.widgets.windows import fit
 from mdtdesk.ui.widgets.worker import StoreWorker
 
+log = logging.getLogger(__name__)
+
 ACTIVITY = frozenset(
     {
         QEvent.Type.KeyPress,
@@ -79,9 +81,6 @@ def _keep_and_close(
             drafts.keep_draft(store, patient_id, form, dict(content))
     finally:
         store.close()
-
-
-log = logging.getLogger(__name__)
 
 
 def _warm_up_failed(exc: BaseException) -> None:

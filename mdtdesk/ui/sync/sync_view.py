@@ -47,10 +47,6 @@ class Outcome:
     refused: list[tuple[Path, SyncRefused]]
 
 
-def _when(row: SyncFile) -> str:
-    return short_time(row.at)
-
-
 def _summary(row: SyncFile) -> str:
     if row.outcome == "refused":
         return row.message
@@ -122,7 +118,7 @@ class SyncView(QWidget):
         self.problem = problem_label("Sync problem")
         self.history_model: RowsModel[SyncFile] = RowsModel(
             [
-                ("When", _when),
+                ("When", lambda row: short_time(row.at)),
                 ("Direction", lambda r: "Out" if r.direction == "export" else "In"),
                 ("With", lambda r: r.peer),
                 ("File no.", lambda r: "" if r.sequence is None else str(r.sequence)),
@@ -410,4 +406,4 @@ class SyncView(QWidget):
 def _date(value: Any) -> str:
     if not value:
         return "never"
-    return str(short_time(value))
+    return short_time(value)
