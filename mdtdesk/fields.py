@@ -7,8 +7,10 @@ from datetime import date, datetime
 
 from mdtdesk import nhs_number
 from mdtdesk.errors import Refusal
+from mdtdesk.store import limits
 from mdtdesk.store.vocab import CASELOAD_STATUS
 
+CONDITION_LIMIT = 200
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 _SEX = {
@@ -30,6 +32,13 @@ class FieldError(Refusal, ValueError):
     pass
 
 
+def _checked(value: str, what: str, limit: int, free_text: bool = False) -> str:
+    problem = limits.text_problem(value, limit, free_text)
+    if problem is not None:
+        raise FieldError(f"{what} {problem}")
+    return value
+
+
 def parse_nhs_number(text: str) -> str:
     try:
         return nhs_number.normalise(text)
@@ -41,9 +50,7 @@ def parse_name(text: str, what: str) -> str:
     value = " ".join(text.split())
     if not value:
         raise FieldError(f"{what} is empty")
-    if len(value) > 100:
-        raise FieldError(f"{what} is longer than 100 characters")
-    return value
+    return _checked(value, what, 100)
 
 
 def parse_date(text: str, what: str) -> date:
@@ -76,18 +83,14 @@ def parse_text(text: str, what: str, limit: int) -> str | None:
     value = " ".join(text.split())
     if not value:
         return None
-    if len(value) > limit:
-        raise FieldError(f"{what} is longer than {limit} characters")
-    return value
+    return _checked(value, what, limit)
 
 
 def parse_address(text: str) -> str | None:
     """Lines kept (an address is written on lines), each with its spaces tidied."""
     lines = [" ".join(line.split()) for line in text.splitlines()]
     value = "\n".join(line for line in lines if line)
-    if len(value) > 500:
-        raise FieldError("address is longer than 500 characters")
-    return value or None
+    return _checked(value, "address", 500, free_text=True) or None
 
 
 def parse_sex(text: str) -> str:
@@ -131,6 +134,8 @@ def parse_conditions(text: str) -> list[str]:
     seen: dict[str, str] = {}
     for part in text.split(";"):
         name = " ".join(part.split())
+        if name:
+            _checked(name, f"condition {name[:30]!r}", CONDITION_LIMIT)
         if name and name.casefold() not in seen:
             seen[name.casefold()] = name
     return list(seen.values())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 
 from mdtdesk.errors import Refusal
@@ -24,12 +25,19 @@ def check_digit(first_nine: str) -> int | None:
     return digit
 
 
+def _ascii_digit(ch: str) -> str:
+    value = unicodedata.decimal(ch, None)
+    return str(value) if value is not None else ch
+
+
 def normalise(text: str) -> str:
     """Ten plain digits from what a person typed, or NhsNumberError saying what is wrong."""
-    digits = "".join(ch for ch in text if ch not in " -")
+    # Full-width or Arabic-Indic digits are the same number (a GP system may export
+    # them); anything else that merely looks like a digit (superscripts) is refused.
+    digits = "".join(_ascii_digit(ch) for ch in text if ch not in " -")
     if not digits:
         raise NhsNumberError("NHS number is empty")
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):
         raise NhsNumberError(f"NHS number {text.strip()!r} contains characters other than digits")
     if len(digits) != 10:
         raise NhsNumberError(f"NHS number {text.strip()!r} has {len(digits)} digits, not 10")

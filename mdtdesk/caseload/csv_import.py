@@ -161,7 +161,7 @@ def validate(
         phone = reader.parse("phone", fields.parse_phone)
         efi = reader.parse("efi_score", fields.parse_efi)
         status = reader.parse("caseload_status", fields.parse_status)
-        conditions = fields.parse_conditions(reader.cell("conditions"))
+        conditions = reader.parse("conditions", fields.parse_conditions) or []
         coordinator_name = " ".join(reader.cell("named_coordinator").split())
         coordinator_id = None
         if coordinator_name:

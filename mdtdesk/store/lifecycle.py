@@ -11,7 +11,7 @@ from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import configure_mappers
 
 from mdtdesk.clock import Clock
-from mdtdesk.store import atomic, audit, errors, keyfile, layout, migrate
+from mdtdesk.store import atomic, audit, errors, keyfile, layout, limits, migrate
 from mdtdesk.store.audit import Actor
 from mdtdesk.store.engine import KeyRejected, make_engine
 from mdtdesk.store.ids import new_id
@@ -55,13 +55,16 @@ def create_store(
 ) -> Created:
     """A new, empty store with one administrator and a recovery key (shown once)."""
     ods = check_ods_code(ods_code)
-    for label, value in (
-        ("practice name", practice_name),
-        ("user", user),
-        ("profession", profession),
+    for label, value, limit in (
+        ("practice name", practice_name, 200),
+        ("user", user, 200),
+        ("profession", profession, 100),
     ):
         if not value.strip():
             raise errors.StoreError(f"The {label} is empty.")
+        problem = limits.text_problem(value.strip(), limit)
+        if problem is not None:
+            raise limits.ValueRefused(f"The {label} {problem}.")
     if organisation_type not in ORGANISATION_TYPE:
         raise errors.StoreError(f"Unknown organisation type {organisation_type!r}.")
     check_passphrase(passphrase, (user, practice_name, ods_code))

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, event, insert, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from mdtdesk.store import audit, hlc
+from mdtdesk.store import audit, hlc, limits
 from mdtdesk.store.ids import new_id
 from mdtdesk.store.models import SYNC_META, AuditEvent, Record, StoreMeta
 from mdtdesk.store.sync_tables import SYNC_TABLES
@@ -113,6 +113,10 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
                 f"{type(obj).__name__} rows are never deleted: set deleted=True (a tombstone)"
             )
     who: str = session.info["actor"].name
+    for obj in session.new:
+        _check_text(obj, all_fields=True)
+    for obj in session.dirty:
+        _check_text(obj, all_fields=False)
     for obj in list(session.new):
         if isinstance(obj, AuditEvent) and not obj.chained:
             raise WritePathError("audit rows are added with audit.log(), never directly")
@@ -148,6 +152,17 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
     audit.write_queued(session)
 
 
+def _check_text(obj: Any, all_fields: bool) -> None:
+    table = getattr(obj, "__table__", None)
+    if not isinstance(table, Table):
+        return
+    state = inspect(obj)
+    values = {
+        attr.key: attr.value for attr in state.attrs if all_fields or attr.history.has_changes()
+    }
+    limits.check_values(table, values)
+
+
 def _guard_bulk(state: ORMExecuteState) -> None:
     if state.is_select or state.execution_options.get(_BULK_OPTION):
         return
@@ -170,6 +185,8 @@ def bulk_insert(
     """
     if not rows:
         return []
+    table = model.__table__
+    assert isinstance(table, Table)
     now = session.info["clock"].now()
     node_id: str = session.info["node_id"]
     seq, clock = change_stamp(session)
@@ -185,6 +202,7 @@ def bulk_insert(
         full["node_id"] = node_id
         full.setdefault("deleted", False)
         full.update(clocks=clocks, sync_seq=seq, sync_from=None, updated_by=who)
+        limits.check_values(table, full)
         stamped.append(full)
     session.execute(insert(model).execution_options(**{_BULK_OPTION: True}), stamped)
     audit.log(session, "create", entity=model.__tablename__, count=len(stamped), **audit_detail)

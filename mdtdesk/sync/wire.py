@@ -18,6 +18,7 @@ from sqlalchemy.sql.schema import Column, Table
 
 from mdtdesk import nhs_number
 from mdtdesk.errors import Refusal
+from mdtdesk.store import limits
 from mdtdesk.store.models import RECORD_MODELS, SYNC_META, Record
 from mdtdesk.store.types import UtcDateTime
 from mdtdesk.store.vocab import (
@@ -67,12 +68,13 @@ class BadValue(Refusal, ValueError):
     pass
 
 
-def _text(limit: int | None) -> Convert:
+def _text(limit: int, free_text: bool) -> Convert:
     def convert(value: Any) -> str:
         if not isinstance(value, str):
             raise BadValue("is not text")
-        if limit is not None and len(value) > limit:
-            raise BadValue(f"is longer than {limit} characters")
+        problem = limits.text_problem(value, limit, free_text)
+        if problem is not None:
+            raise BadValue(problem)
         return value
 
     return convert
@@ -100,9 +102,13 @@ def _date(value: Any) -> date:
     if not isinstance(value, str):
         raise BadValue("is not a date")
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
-        raise BadValue(f"{value!r} is not a date (YYYY-MM-DD)") from None
+        raise BadValue(f"{value[:40]!r} is not a date (YYYY-MM-DD)") from None
+    problem = limits.date_problem(parsed)
+    if problem is not None:
+        raise BadValue(problem)
+    return parsed
 
 
 def utc_time(value: Any) -> datetime:
@@ -111,9 +117,13 @@ def utc_time(value: Any) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise BadValue(f"{value!r} is not a time") from None
+        raise BadValue(f"{value[:40]!r} is not a time") from None
     if parsed.tzinfo is None:
         raise BadValue(f"{value!r} has no time zone")
+    # Checked before the time-zone shift, which overflows in year 1 and 9999.
+    problem = limits.date_problem(parsed)
+    if problem is not None:
+        raise BadValue(problem)
     return parsed.astimezone(UTC)
 
 
@@ -128,7 +138,7 @@ def _vocab(allowed: frozenset[str], inner: Convert) -> Convert:
 
 
 def _nhs(value: Any) -> str:
-    if not isinstance(value, str) or not nhs_number.is_valid(value) or len(value) != 10:
+    if not isinstance(value, str) or not value.isascii() or not nhs_number.is_valid(value):
         raise BadValue(f"{value!r} is not a valid NHS number")
     return value
 
@@ -147,7 +157,9 @@ def _converter(table: str, column: Column[Any]) -> Convert:
     elif isinstance(kind, Date):
         convert = _date
     elif isinstance(kind, String | Text):
-        convert = _text(getattr(kind, "length", None))
+        limit = limits.column_limit(column)
+        assert limit is not None
+        convert = _text(limit, isinstance(kind, Text))
     else:  # pragma: no cover - a new column type must be taught to sync
         raise TypeError(f"sync cannot carry {table}.{column.name} ({kind})")
     if (table, column.name) == ("patient", "nhs_number"):
