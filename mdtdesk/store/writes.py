@@ -167,10 +167,20 @@ def _guard_bulk(state: ORMExecuteState) -> None:
     if state.is_select or state.execution_options.get(_BULK_OPTION):
         return
     if state.is_insert or state.is_update or state.is_delete:
-        targets = {m.class_ for m in state.all_mappers}
-        if targets <= {StoreMeta, *SYNC_TABLES}:
+        # A Core statement on a Table has no mappers: it is judged by its table, so
+        # `update(Patient.__table__)` cannot slip past as "touching nothing".
+        table = getattr(state.statement, "table", None)
+        if state.all_mappers:
+            free = all(m.class_ in _FREE for m in state.all_mappers)
+        else:
+            free = isinstance(table, Table) and table.name in _FREE_TABLES
+        if free:
             return
         raise WritePathError("bulk statements must go through writes.bulk_insert")
+
+
+_FREE = frozenset({StoreMeta, *SYNC_TABLES})
+_FREE_TABLES = frozenset(m.__tablename__ for m in _FREE)
 
 
 def bulk_insert(

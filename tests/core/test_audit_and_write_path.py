@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import DatabaseError
 
 from mdtdesk.store import audit, writes
@@ -100,6 +100,36 @@ def test_audit_rows_cannot_be_added_changed_or_bulk_written_by_hand(store) -> No
             s.flush()
     with store.session() as s, pytest.raises(WritePathError, match="bulk_insert"):
         s.execute(update(Patient).values(family_name="X"))
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        lambda: update(Patient.__table__).values(family_name="X"),
+        lambda: delete(Patient.__table__),
+        lambda: insert(AuditEvent.__table__).values(seq=999, id="x"),
+        lambda: orm_delete(Patient),
+    ],
+    ids=["core update", "core delete", "core insert", "orm delete"],
+)
+def test_core_statements_on_a_table_cannot_skip_the_write_path(store, statement) -> None:
+    with store.session() as s, s.begin():
+        s.add(_patient())
+    before = _audit_count(store)
+    with store.session() as s, pytest.raises(WritePathError, match="bulk_insert"):
+        s.execute(statement())
+    with store.session() as s:
+        assert s.execute(select(Patient.family_name)).scalars().all() == ["Hewitt"]
+    assert _audit_count(store) == before
+
+
+def orm_delete(model):
+    return delete(model).where(model.deleted.is_(False))
+
+
+def _audit_count(store) -> int:
+    with store.session() as s:
+        return len(s.execute(select(AuditEvent.seq)).all())
 
 
 def test_the_database_refuses_to_change_audit_rows(store) -> None:
