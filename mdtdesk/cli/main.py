@@ -17,6 +17,7 @@ from mdtdesk.cli import (
 )
 from mdtdesk.cli.store_commands import store_path
 from mdtdesk.errors import Refusal
+from mdtdesk.logs import log_unexpected, start_logging
 from mdtdesk.store.layout import default_store_dir
 
 
@@ -129,4 +130,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nmdtdesk: stopped; nothing more was changed.", file=sys.stderr)
         return 130
+    except Exception as exc:  # the last resort: one line here, the details in the log
+        log_path = start_logging()
+        log_unexpected(exc, f"the {args.command} command")
+        print(
+            f"mdtdesk: {args.command} stopped on an unexpected fault; work is written in "
+            f"whole transactions, so nothing is half-done. Details (no patient data) are "
+            f"in {log_path}.",
+            file=sys.stderr,
+        )
+        return 1
     return code

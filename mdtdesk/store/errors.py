@@ -51,3 +51,7 @@ class NotAllowed(StoreError):
 
 class WeakPassphrase(StoreError):
     pass
+
+
+class StoreBusy(StoreError):
+    """Another window or command has the store; the work was not started."""

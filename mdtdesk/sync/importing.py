@@ -18,7 +18,9 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from sqlalchemy import insert, select
 
+from mdtdesk.logs import log_unexpected
 from mdtdesk.store import audit, migrate, writes
+from mdtdesk.store.errors import StoreBusy
 from mdtdesk.store.models import AuditEvent
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.sync_tables import RemoteAuditEvent, SyncPeer
@@ -94,45 +96,50 @@ def _part(manifest: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 def _check_manifest(
-    store: OpenStore, role: str, peers: dict[str, SyncPeer], opened: fileformat.Opened
+    store: OpenStore,
+    role: str,
+    peers: dict[str, SyncPeer],
+    m: dict[str, Any],
+    body: bytes,
+    signature: bytes,
 ) -> _Checked:
-    m = opened.manifest
+    """Everything the manifest says, checked before any of the payload is read."""
     if _number(m, "format") > fileformat.FORMAT:
         raise SyncRefused(
             f"it was written in sync format {m['format']}, newer than this app reads "
             f"({fileformat.FORMAT}): update mdtdesk"
         )
-    schema = m.get("schema")
-    if schema not in migrate.known_revisions():
+    if m["format"] < fileformat.FORMAT:
         raise SyncRefused(
-            f"it was written by a newer mdtdesk (schema {schema}; this app knows up to "
-            f"{migrate.head_revision()}): update mdtdesk"
+            f"it was written in sync format {m['format']} by an older mdtdesk: update "
+            "the sending app and export again"
         )
     sender = _part(m, "sender")
     peer = peers.get(str(sender.get("node")))
     if peer is None:
+        name = sender.get("name")
         raise SyncRefused(
             f"it is signed by a device that is not enrolled here "
-            f"({sender.get('name', 'unnamed')}); import its enrolment file first"
+            f"({name[:100] if isinstance(name, str) else 'unnamed'!r}); "
+            "import its enrolment file first"
         )
     try:
-        keys.public_key(peer.signing_key).verify(opened.signature, opened.manifest_bytes)
+        keys.public_key(peer.signing_key).verify(signature, body)
     except (InvalidSignature, ValueError):
         raise SyncRefused(
             f"its signature is not {peer.name}'s: the file was changed after it was signed"
         ) from None
+    schema = m.get("schema")
+    if not isinstance(schema, str) or schema not in migrate.known_revisions():
+        raise SyncRefused(
+            f"it was written by a newer mdtdesk (schema {str(schema)[:40]}; this app knows "
+            f"up to {migrate.head_revision()}): update mdtdesk"
+        )
     if m.get("recipient") != store.node_id:
         raise SyncRefused("it is addressed to another store")
     wanted = "changes" if role == "hub" else "update"
     if m.get("kind") != wanted:
-        raise SyncRefused(f"it is a {m.get('kind')} file; a {role} takes {wanted} files")
-    payload = _part(m, "payload")
-    if (payload.get("sha256"), payload.get("bytes"), payload.get("lines")) != (
-        opened.payload_sha256,
-        opened.payload_bytes,
-        opened.payload_lines,
-    ):
-        raise SyncRefused("its payload does not match its manifest (hash, size or lines)")
+        raise SyncRefused(f"it is a {str(m.get('kind'))[:40]} file; a {role} takes {wanted} files")
     sequence = _number(m, "sequence")
     for key in ("to", "from"):
         _number(m, "changes", key)
@@ -192,16 +199,29 @@ def import_file(store: OpenStore, path: Path, progress: Progress | None = None) 
         peers = {p.node_id: p for p in s.execute(select(SyncPeer)).scalars()}
     collector = Collector()
     sender = "unknown sender"
+    found: list[_Checked] = []
+
+    def authenticate(manifest: dict[str, Any], body: bytes, signature: bytes) -> None:
+        found.append(_check_manifest(store, role, peers, manifest, body, signature))
+
     try:
-        opened = fileformat.read(path, identity, collector)
-        checked = _check_manifest(store, role, peers, opened)
-        sender = checked.peer.name
-        if checked.sequence <= checked.peer.in_seq or digest == checked.peer.in_hash:
-            return _already(store, path, digest, checked)
-        payload = collector.payload
-        with store.session() as s:
-            check_references(s, payload)
-        audit_rows = _audit_rows(payload, checked.peer)
+        try:
+            fileformat.read(path, identity, authenticate, collector)
+            checked = found[0]
+            sender = checked.peer.name
+            if checked.sequence <= checked.peer.in_seq or digest == checked.peer.in_hash:
+                return _already(store, path, digest, checked)
+            payload = collector.payload
+            with store.session() as s:
+                check_references(s, payload)
+            audit_rows = _audit_rows(payload, checked.peer)
+        except (SyncRefused, StoreBusy):
+            raise
+        except Exception as exc:
+            # A file no check foresaw must still be refused and recorded, and must not
+            # stop the files after it; what went wrong goes to the log.
+            log_unexpected(exc, "reading a sync file")
+            raise SyncRefused("it could not be read (an unexpected fault, see the log)") from exc
         if payload.problems:
             raise SyncRefused(
                 f"{len(payload.problems)} record(s) in it are not valid; nothing was taken in",

@@ -97,8 +97,8 @@ class Collector:
         self.line += 1
         try:
             item = json.loads(raw)
-        except ValueError:
-            self.problem("is not JSON")
+        except (ValueError, RecursionError):
+            self.problem("is not JSON (or is nested too deeply)")
             return
         if isinstance(item, dict):
             self._header(item)
