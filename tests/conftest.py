@@ -20,7 +20,9 @@ from tests.helpers import new_store
 
 
 @pytest.fixture(autouse=True)
-def _no_secrets_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_secrets_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # This device's own keys (the audit journal's) go to the test's folder, not ~.
+    monkeypatch.setenv("MDTDESK_DEVICE_DIR", str(tmp_path / "device"))
     for name in (
         "MDTDESK_PASSPHRASE",
         "MDTDESK_NEW_PASSPHRASE",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mdtdesk.clock import Clock
-from mdtdesk.store import atomic, audit, errors, keyfile, layout
+from mdtdesk.store import atomic, audit, errors, journal, keyfile
 from mdtdesk.store.engine import export_with_new_key, make_engine
 from mdtdesk.store.ids import new_id
 from mdtdesk.store.keyfile import KdfCost, KeyFile, Slot, SlotLocked
@@ -37,7 +37,7 @@ def change_passphrase(
     try:
         private = keyfile.open_slot(slot, kf.store_id, keyfile.passphrase_secret(current))
     except SlotLocked:
-        layout.note_pending(paths, "failed_unlock", slot.user or user, clock.now())
+        journal.note(paths, kf.store_id, "failed_unlock", slot.user or user, clock.now())
         raise errors.WrongPassphrase(
             f"The current passphrase for {slot.user} is not right."
         ) from None
@@ -46,8 +46,13 @@ def change_passphrase(
     )
     _write_keyfile(paths, _with_slot(kf, changed))
     # The database stays byte-identical; the change reaches the audit log at next unlock.
-    layout.note_pending(
-        paths, "key_change", slot.user or user, clock.now(), detail="passphrase changed"
+    journal.note(
+        paths,
+        kf.store_id,
+        "key_change",
+        slot.user or user,
+        clock.now(),
+        detail="passphrase changed",
     )
 
 

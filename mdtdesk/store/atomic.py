@@ -43,11 +43,12 @@ def write_bytes(path: Path, data: bytes, *, backup: Path | None = None) -> None:
     fsync_dir(folder)
 
 
-def open_private(path: Path) -> BinaryIO:
+def open_private(path: Path, append: bool = False) -> BinaryIO:
     """A new file for writing that only its owner can read (0600 whatever the umask):
-    sync files and copies hold patient data."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-    return os.fdopen(fd, "wb")
+    sync files and copies hold patient data. With append, an existing file is added to."""
+    how = os.O_APPEND if append else os.O_EXCL
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | how | getattr(os, "O_BINARY", 0), 0o600)
+    return os.fdopen(fd, "ab" if append else "wb")
 
 
 def replace_file(source: Path, target: Path) -> None:

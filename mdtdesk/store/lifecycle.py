@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect, select
-from sqlalchemy.orm import configure_mappers
+from sqlalchemy.orm import Session, configure_mappers
 
 from mdtdesk.clock import Clock
-from mdtdesk.store import atomic, audit, errors, keyfile, layout, limits, migrate
+from mdtdesk.store import atomic, audit, errors, journal, keyfile, layout, limits, migrate
 from mdtdesk.store.audit import Actor
 from mdtdesk.store.engine import KeyRejected, make_engine
 from mdtdesk.store.ids import new_id
@@ -190,7 +190,7 @@ def open_store(folder: Path, *, user: str, passphrase: str, clock: Clock) -> Ope
     try:
         private = keyfile.open_slot(slot, kf.store_id, keyfile.passphrase_secret(passphrase))
     except SlotLocked:
-        layout.note_pending(paths, "failed_unlock", slot.user or user, clock.now())
+        journal.note(paths, kf.store_id, "failed_unlock", slot.user or user, clock.now())
         raise errors.WrongPassphrase(
             f"The passphrase for {slot.user} is not right. Check Caps Lock and try again."
         ) from None
@@ -218,7 +218,7 @@ def open_with_recovery_key(folder: Path, recovery_key: str, clock: Clock) -> Ope
     except ValueError as exc:
         raise errors.WrongRecoveryKey(f"That recovery key is not valid: {exc}.") from None
     except SlotLocked:
-        layout.note_pending(paths, "failed_unlock", "recovery key", clock.now())
+        journal.note(paths, kf.store_id, "failed_unlock", "recovery key", clock.now())
         raise errors.WrongRecoveryKey("That recovery key does not open this store.") from None
     keys = {g: keyfile.unseal(slot, kf.store_id, private, g) for g in slot.sealed_keys}
     return _open_with_keys(paths, kf, keys, Actor(None, "recovery key"), clock)
@@ -295,12 +295,22 @@ def _finish_interrupted_rekey(paths: StorePaths, kf: KeyFile, used: int) -> KeyF
 
 
 def _record_unlock(store: OpenStore) -> None:
-    pending = layout.read_pending(store.paths)
     with store.session() as s, s.begin():
-        for event in pending:
-            action = event.pop("action", "failed_unlock")
-            if action not in audit.ACTIONS:
-                action = "failed_unlock"
+        key = _journal_key(s)
+        taken = journal.take(store.paths, key)
+        for event in taken.events:
+            action = event.pop("action")
             audit.log(s, action, journal=True, **event)
+        if taken.set_aside or taken.bytes_unread:
+            audit.log(s, "failed_unlock", journal=True, set_aside=taken.summary)
         audit.log(s, "unlock")
-    layout.clear_pending(store.paths)
+    journal.remember_key(store.keyfile.store_id, key)
+    journal.set_aside(store.paths, taken)
+
+
+def _journal_key(session: Session) -> bytes:
+    row = session.get(StoreMeta, "journal_key")
+    if row is None:
+        row = StoreMeta(key="journal_key", value=os.urandom(32).hex())
+        session.add(row)
+    return bytes.fromhex(row.value)
