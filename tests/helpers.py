@@ -16,11 +16,14 @@ FAST = KdfCost(target_seconds=0)
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    """File name -> SHA-256 of every file in a folder, to prove nothing changed."""
+    """File name -> SHA-256 of every file in a folder, to prove nothing changed.
+
+    store.lock is left out: it notes who holds the store, not what the store holds.
+    """
     return {
         p.name: hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.iterdir())
-        if p.is_file()
+        if p.is_file() and p.name != "store.lock"
     }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from mdtdesk.cli import credentials
 from mdtdesk.clock import SystemClock
 from mdtdesk.demo.generator import populate
-from mdtdesk.store import access, lifecycle
+from mdtdesk.store import access, lifecycle, lock
 from mdtdesk.store.check import check_store
 from mdtdesk.store.layout import StorePaths
 from mdtdesk.store.opened import OpenStore
@@ -26,7 +26,14 @@ def unlock(args: argparse.Namespace) -> OpenStore:
     kf = lifecycle.read_keyfile(StorePaths(args.store))
     user = credentials.user(args.user, kf.users())
     secret = credentials.passphrase(args.passphrase_file)
-    return lifecycle.open_store(args.store, user=user, passphrase=secret, clock=SystemClock())
+    return lifecycle.open_store(
+        args.store,
+        user=user,
+        passphrase=secret,
+        clock=SystemClock(),
+        purpose="command",
+        wait=lock.busy_wait(),
+    )
 
 
 def print_recovery_key(key: str) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mdtdesk.clock import Clock
-from mdtdesk.store import atomic, audit, errors, journal, keyfile
-from mdtdesk.store.engine import export_with_new_key, make_engine
+from mdtdesk.store import audit, errors, journal, keyfile, lock
+from mdtdesk.store import rekey as rekey_store
 from mdtdesk.store.ids import new_id
 from mdtdesk.store.keyfile import KdfCost, KeyFile, Slot, SlotLocked
 from mdtdesk.store.layout import StorePaths
@@ -19,9 +18,7 @@ from mdtdesk.store.passphrases import check_passphrase
 from mdtdesk.store.staff import find_staff
 from mdtdesk.store.vocab import APP_ROLE, ORGANISATION_TYPE
 
-
-def _write_keyfile(paths: StorePaths, kf: KeyFile) -> None:
-    atomic.write_bytes(paths.keys, keyfile.dumps(kf), backup=paths.keys_backup)
+_write_keyfile = rekey_store.write_keyfile
 
 
 def change_passphrase(
@@ -143,10 +140,20 @@ def add_member(
     return result
 
 
+def _require_alone(store: OpenStore) -> None:
+    if not lock.alone(store.paths):
+        # Another process cannot hold the store (the lock sees to that); another open
+        # store in this process would keep writing to the file being replaced.
+        raise errors.StoreBusy(
+            "The store is open twice in this app: close the other one before re-keying."
+        )
+
+
 def remove_member(store: OpenStore, *, name: str) -> None:
     """Take away a member's access and re-key the database so an old copy of their
     key no longer opens it."""
     _require_admin(store)
+    _require_alone(store)
     kf = read_keyfile(store.paths)
     slot = kf.passphrase_slot(name)
     if slot is None:
@@ -171,31 +178,10 @@ def remove_member(store: OpenStore, *, name: str) -> None:
 
 
 def rekey(store: OpenStore, slots: tuple[Slot, ...]) -> None:
-    """Re-encrypt the database under a new key sealed to exactly these slots.
-
-    Crash-safe in every step: the key file holds both generations until the new
-    database is in place, and opening tries the newest generation first.
-    """
-    paths = store.paths
-    old = read_keyfile(paths)
-    new_generation = old.generation + 1
-    new_key = os.urandom(32)
-    paths.db_rekey.unlink(missing_ok=True)
-    export_with_new_key(store.engine, paths.db_rekey, new_key)
-    both = {old.generation: store.db_key, new_generation: new_key}
-    sealed_both = tuple(keyfile.seal_keys(s, old.store_id, both) for s in slots)
-    _write_keyfile(paths, KeyFile(old.store_id, new_generation, sealed_both))
-    store.engine.dispose()
-    for sidecar in paths.db_sidecars:
-        sidecar.unlink(missing_ok=True)
-    atomic.replace_file(paths.db_rekey, paths.db)
-    final = tuple(keyfile.seal_keys(s, old.store_id, {new_generation: new_key}) for s in slots)
-    kf = KeyFile(old.store_id, new_generation, final)
-    _write_keyfile(paths, kf)
-    store.engine = make_engine(paths.db, new_key)
-    store.db_key = new_key
-    store.keyfile = kf
-    store.rebind()
+    """Re-encrypt the database under a new key sealed to exactly these slots."""
+    _require_alone(store)
+    kf = read_keyfile(store.paths)
+    rekey_store.run(store, kf, slots, kf.generation)
 
 
 def recover(
@@ -210,7 +196,7 @@ def recover(
     """Set a new passphrase for a staff member using the recovery key."""
     check_passphrase(new_passphrase, (user,))
     with (
-        open_with_recovery_key(folder, recovery_key, clock) as store,
+        open_with_recovery_key(folder, recovery_key, clock, lock.busy_wait()) as store,
         store.session() as s,
         s.begin(),
     ):

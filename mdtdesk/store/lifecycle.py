@@ -11,7 +11,18 @@ from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session, configure_mappers
 
 from mdtdesk.clock import Clock
-from mdtdesk.store import atomic, audit, errors, journal, keyfile, layout, limits, migrate
+from mdtdesk.store import (
+    atomic,
+    audit,
+    errors,
+    journal,
+    keyfile,
+    layout,
+    limits,
+    lock,
+    migrate,
+    rekey,
+)
 from mdtdesk.store.audit import Actor
 from mdtdesk.store.engine import KeyRejected, make_engine
 from mdtdesk.store.ids import new_id
@@ -177,8 +188,20 @@ def read_keyfile(paths: StorePaths) -> KeyFile:
         ) from exc
 
 
-def open_store(folder: Path, *, user: str, passphrase: str, clock: Clock) -> OpenStore:
-    """Unlock with a staff passphrase. Each failure raises its own StoreError."""
+def open_store(
+    folder: Path,
+    *,
+    user: str,
+    passphrase: str,
+    clock: Clock,
+    purpose: str = "app",
+    wait: float = 0.0,
+) -> OpenStore:
+    """Unlock with a staff passphrase. Each failure raises its own StoreError.
+
+    The open store holds the store's lock (see lock.py): `purpose` says who holds it
+    ("app" or "command") and `wait` how long to wait for another holder to finish.
+    """
     paths = StorePaths(folder)
     kf = read_keyfile(paths)
     slot = kf.passphrase_slot(user)
@@ -202,10 +225,13 @@ def open_store(folder: Path, *, user: str, passphrase: str, clock: Clock) -> Ope
             continue
     if not keys:
         raise errors.KeyFileDamaged(f"The key slot for {slot.user} in {paths.keys} is damaged.")
-    return _open_with_keys(paths, kf, keys, Actor(slot.staff_id, slot.user or user), clock)
+    actor = Actor(slot.staff_id, slot.user or user)
+    return _open_with_keys(paths, kf, keys, actor, clock, purpose, wait)
 
 
-def open_with_recovery_key(folder: Path, recovery_key: str, clock: Clock) -> OpenStore:
+def open_with_recovery_key(
+    folder: Path, recovery_key: str, clock: Clock, wait: float = 0.0
+) -> OpenStore:
     """Unlock with the recovery key, acting as 'recovery key' until a user is chosen."""
     paths = StorePaths(folder)
     kf = read_keyfile(paths)
@@ -221,10 +247,27 @@ def open_with_recovery_key(folder: Path, recovery_key: str, clock: Clock) -> Ope
         journal.note(paths, kf.store_id, "failed_unlock", "recovery key", clock.now())
         raise errors.WrongRecoveryKey("That recovery key does not open this store.") from None
     keys = {g: keyfile.unseal(slot, kf.store_id, private, g) for g in slot.sealed_keys}
-    return _open_with_keys(paths, kf, keys, Actor(None, "recovery key"), clock)
+    return _open_with_keys(paths, kf, keys, Actor(None, "recovery key"), clock, "command", wait)
 
 
 def _open_with_keys(
+    paths: StorePaths,
+    kf: KeyFile,
+    keys: dict[int, bytes],
+    actor: Actor,
+    clock: Clock,
+    purpose: str,
+    wait: float,
+) -> OpenStore:
+    lock.acquire(paths, purpose, wait)
+    try:
+        return _open_locked(paths, read_keyfile(paths), keys, actor, clock)
+    except BaseException:
+        lock.release(paths)
+        raise
+
+
+def _open_locked(
     paths: StorePaths, kf: KeyFile, keys: dict[int, bytes], actor: Actor, clock: Clock
 ) -> OpenStore:
     engine = None
@@ -254,9 +297,19 @@ def _open_with_keys(
     except BaseException:
         engine.dispose()
         raise
-    if len(keys) > 1 or used != kf.generation:
+    keep = rekey.unfinished(kf, used)
+    if keep is None and (len(keys) > 1 or used != kf.generation):
         kf = _finish_interrupted_rekey(paths, kf, used)
     store = OpenStore(paths, engine, kf, keys[used], node_id, actor, clock)
+    if keep is not None:
+        # A re-key stopped before the database was replaced: finish it, so a slot
+        # that was leaving can no longer open the store.
+        try:
+            rekey.run(store, kf, keep, used)
+        except BaseException:
+            store.engine.dispose()
+            raise
+    paths.db_rekey.unlink(missing_ok=True)
     _record_unlock(store)
     store.practice()  # read here, off the GUI thread, for the window's title
     return store

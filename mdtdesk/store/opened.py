@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from mdtdesk.clock import Clock
-from mdtdesk.store import writes
+from mdtdesk.store import lock, writes
 from mdtdesk.store.audit import Actor
 from mdtdesk.store.keyfile import KeyFile
 from mdtdesk.store.layout import StorePaths
@@ -77,6 +77,8 @@ class OpenStore:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.db_key:
+            lock.release(self.paths)
         # Drop our reference to the key; Python cannot wipe the bytes themselves.
         self.db_key = b""
 

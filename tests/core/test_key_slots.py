@@ -173,7 +173,9 @@ def test_a_wrong_recovery_key_changes_nothing(created, store_dir, clock) -> None
     assert (store_dir / "keys.json").read_bytes() == keys
 
 
-def test_a_rekey_interrupted_before_the_database_moved_still_opens(store, store_dir, clock) -> None:
+def test_a_rekey_interrupted_before_the_database_moved_opens_and_is_finished(
+    store, store_dir, clock
+) -> None:
     """Power cut after the two-generation key file was written, before store.db moved."""
     kf = store.keyfile
     new_key = __import__("os").urandom(32)
@@ -184,8 +186,10 @@ def test_a_rekey_interrupted_before_the_database_moved_still_opens(store, store_
     )
     store.close()
     with _open(store_dir, clock) as reopened:
-        assert reopened.keyfile.generation == 1
-        assert all(set(s.sealed_keys) == {1} for s in reopened.keyfile.slots)
+        # The unlock finishes the re-key: a new generation, the only one left.
+        assert reopened.keyfile.generation == 3
+        assert all(set(s.sealed_keys) == {3} for s in reopened.keyfile.slots)
+        assert check_store(reopened).ok
 
 
 def test_kdf_settings_are_at_least_64_mib_and_3_passes(created) -> None:

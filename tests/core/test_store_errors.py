@@ -27,7 +27,7 @@ def test_create_then_open(created: lifecycle.Created, store_dir: Path, clock: Fi
     with _open(store_dir, clock) as store:
         assert store.practice().ods_code == "D82044"
         assert store.actor.name == USER
-    assert sorted(p.name for p in store_dir.iterdir()) == ["keys.json", "store.db"]
+    assert sorted(p.name for p in store_dir.iterdir()) == ["keys.json", "store.db", "store.lock"]
 
 
 def test_user_names_are_matched_without_case(created, store_dir, clock) -> None:
