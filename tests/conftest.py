@@ -23,6 +23,7 @@ from tests.helpers import new_store
 def _no_secrets_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # This device's own keys (the audit journal's) go to the test's folder, not ~.
     monkeypatch.setenv("MDTDESK_DEVICE_DIR", str(tmp_path / "device"))
+    monkeypatch.setenv("MDTDESK_LOG_DIR", str(tmp_path / "log"))
     for name in (
         "MDTDESK_PASSPHRASE",
         "MDTDESK_NEW_PASSPHRASE",

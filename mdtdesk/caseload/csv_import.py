@@ -263,6 +263,7 @@ def import_caseload(
             updated=updated,
             skipped=len(validation.problems),
         )
+    store.checkpoint()
     return ImportResult(created, updated, unchanged, validation.problems)
 
 

@@ -18,6 +18,7 @@ from mdtdesk.cli import (
 from mdtdesk.cli.store_commands import store_path
 from mdtdesk.errors import Refusal
 from mdtdesk.logs import log_unexpected, start_logging
+from mdtdesk.store.errors import for_people
 from mdtdesk.store.layout import default_store_dir
 
 
@@ -133,6 +134,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last resort: one line here, the details in the log
         log_path = start_logging()
         log_unexpected(exc, f"the {args.command} command")
+        refusal = for_people(exc)
+        if refusal is not None:
+            print(f"mdtdesk: {refusal}", file=sys.stderr)
+            return 2
         print(
             f"mdtdesk: {args.command} stopped on an unexpected fault; work is written in "
             f"whole transactions, so nothing is half-done. Details (no patient data) are "

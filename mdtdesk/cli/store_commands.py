@@ -11,7 +11,7 @@ from pathlib import Path
 from mdtdesk.cli import credentials
 from mdtdesk.clock import SystemClock
 from mdtdesk.demo.generator import populate
-from mdtdesk.store import access, lifecycle, lock
+from mdtdesk.store import access, errors, lifecycle, lock
 from mdtdesk.store.check import check_store
 from mdtdesk.store.layout import StorePaths
 from mdtdesk.store.opened import OpenStore
@@ -21,7 +21,7 @@ DEMO_PASSPHRASE = "mdt demo 2026"
 DEMO_USER = "Dr Hannah Kerrison"
 
 
-def unlock(args: argparse.Namespace) -> OpenStore:
+def unlock(args: argparse.Namespace, purpose: str = "command") -> OpenStore:
     """Open the --store folder as the acting user, with their passphrase."""
     kf = lifecycle.read_keyfile(StorePaths(args.store))
     user = credentials.user(args.user, kf.users())
@@ -31,7 +31,7 @@ def unlock(args: argparse.Namespace) -> OpenStore:
         user=user,
         passphrase=secret,
         clock=SystemClock(),
-        purpose="command",
+        purpose=purpose,
         wait=lock.busy_wait(),
     )
 
@@ -111,15 +111,31 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_some(problems: list[str], most: int = 20) -> None:
+    lines = [line for p in problems for line in p.splitlines() if line.strip()]
+    for line in lines[:most]:
+        print(f"  {line}")
+    if len(lines) > most:
+        print(f"  … and {len(lines) - most} more")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    with unlock(args) as store:
+    try:
+        store = unlock(args, purpose="check")
+    except errors.StoreDamaged as exc:
+        # Damage where opening reads (the schema, the store's own facts) still gets a
+        # whole report: which pages, and what could not be checked because of them.
+        print("SQLCipher page check: FAILED")
+        print(f"  {exc}")
+        print("SQLite integrity:     not checked (the store cannot be opened)")
+        print("Audit chain:          not read (the store cannot be opened)")
+        return 1
+    with store:
         report = check_store(store)
     print("SQLCipher page check: " + ("ok" if not report.cipher_problems else "FAILED"))
-    for problem in report.cipher_problems:
-        print(f"  {problem}")
+    _print_some(report.cipher_problems)
     print("SQLite integrity:     " + ("ok" if not report.integrity_problems else "FAILED"))
-    for problem in report.integrity_problems:
-        print(f"  {problem}")
+    _print_some(report.integrity_problems)
     verdict = "ok" if not report.audit_problems else "BROKEN"
     print(f"Audit chain:          {report.audit_rows} rows, {verdict}")
     for chain in report.audit_problems:

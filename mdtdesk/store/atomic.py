@@ -52,7 +52,9 @@ def open_private(path: Path, append: bool = False) -> BinaryIO:
 
 
 def replace_file(source: Path, target: Path) -> None:
-    """Move a finished file over target atomically (both in the same folder)."""
+    """Move a finished file over target atomically (both in the same folder), readable
+    by its owner only: SQLite makes a new database with the umask's mode (0644)."""
+    os.chmod(source, 0o600)
     with open(source, "rb") as handle:
         os.fsync(handle.fileno())
     os.replace(source, target)

@@ -6,6 +6,7 @@ PostgreSQL.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,9 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.pool import QueuePool
 
 _PRAGMAS = (
+    # SQLCipher writes every page it cannot decrypt to stderr (hundreds of lines for
+    # one damaged store); the damage is reported by the app instead.
+    "PRAGMA cipher_log_level = NONE",
     "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = FULL",
     "PRAGMA foreign_keys = ON",
@@ -25,6 +29,9 @@ _PRAGMAS = (
     # and caseload then stay in memory instead of being decrypted again on every read.
     "PRAGMA cache_size = -65536",
 )
+
+
+_PAGE = re.compile(r"page (\d+)")
 
 
 class KeyRejected(Exception):
@@ -97,3 +104,22 @@ def export_with_new_key(engine: Engine, target: Path, new_key: bytes) -> None:
         cursor.close()
     finally:
         raw.close()
+
+
+def damaged_pages(db_path: Path, key: bytes) -> tuple[list[int], int]:
+    """(pages whose HMAC fails with this key, pages in the file), read-only.
+
+    With the right key only damaged pages fail; with a wrong key every page does.
+    """
+    pages = max(1, db_path.stat().st_size // 4096)
+    conn = sqlcipher3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f'PRAGMA key = "{raw_key_literal(key)}"')
+        rows = conn.execute("PRAGMA cipher_integrity_check").fetchall()
+    except sqlcipher3.DatabaseError:
+        return list(range(1, pages + 1)), pages
+    finally:
+        conn.close()
+    bad = [int(m.group(1)) for (text,) in rows if (m := _PAGE.search(str(text)))]
+    return bad, pages

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, configure_mappers
 
 from mdtdesk.clock import Clock
@@ -24,7 +25,7 @@ from mdtdesk.store import (
     rekey,
 )
 from mdtdesk.store.audit import Actor
-from mdtdesk.store.engine import KeyRejected, make_engine
+from mdtdesk.store.engine import KeyRejected, damaged_pages, make_engine
 from mdtdesk.store.ids import new_id
 from mdtdesk.store.keyfile import KdfCost, KeyFile, SlotLocked
 from mdtdesk.store.layout import StorePaths
@@ -261,14 +262,19 @@ def _open_with_keys(
 ) -> OpenStore:
     lock.acquire(paths, purpose, wait)
     try:
-        return _open_locked(paths, read_keyfile(paths), keys, actor, clock)
+        return _open_locked(paths, read_keyfile(paths), keys, actor, clock, purpose)
     except BaseException:
         lock.release(paths)
         raise
 
 
 def _open_locked(
-    paths: StorePaths, kf: KeyFile, keys: dict[int, bytes], actor: Actor, clock: Clock
+    paths: StorePaths,
+    kf: KeyFile,
+    keys: dict[int, bytes],
+    actor: Actor,
+    clock: Clock,
+    purpose: str,
 ) -> OpenStore:
     engine = None
     used = 0
@@ -280,23 +286,55 @@ def _open_locked(
         used = generation
         break
     if engine is None:
+        bad, pages = damaged_pages(paths.db, keys[max(keys)])
+        if len(bad) < pages:
+            raise _damaged(bad, pages)
         raise errors.NotAStore(
             f"{paths.db} cannot be read with this store's key: it is not an mdtdesk store, "
-            "or it belongs to another key file. Nothing was changed."
+            "it belongs to another key file, or it is damaged throughout. Nothing was changed."
         )
     try:
-        node_id = _check_is_store(engine, paths, kf)
-        try:
-            migrate.upgrade(engine)
-        except migrate.SchemaTooNew as exc:
-            raise errors.StoreTooNew(
-                f"This store was written by a newer version of mdtdesk (schema {exc.found}; "
-                f"this app knows up to {exc.newest_known}). Update mdtdesk to open it; "
-                "nothing was changed."
-            ) from None
+        return _open_engine(paths, engine, kf, keys, used, actor, clock, purpose)
+    except DBAPIError as exc:
+        engine.dispose()
+        refusal = errors.for_people(exc)
+        if isinstance(refusal, errors.DiskFull):
+            raise refusal from None
+        raise _damaged(*damaged_pages(paths.db, keys[used])) from None
     except BaseException:
         engine.dispose()
         raise
+
+
+def _damaged(bad: list[int], pages: int) -> errors.StoreDamaged:
+    if not bad:
+        return errors.StoreDamaged(errors.DAMAGED.format(what="its structure is broken"))
+    shown = ", ".join(map(str, bad[:10])) + (" …" if len(bad) > 10 else "")
+    return errors.StoreDamaged(errors.DAMAGED.format(what=f"{len(bad)} of {pages} pages: {shown}"))
+
+
+def _open_engine(
+    paths: StorePaths,
+    engine: Engine,
+    kf: KeyFile,
+    keys: dict[int, bytes],
+    used: int,
+    actor: Actor,
+    clock: Clock,
+    purpose: str,
+) -> OpenStore:
+    for path in (paths.db, *paths.db_sidecars):
+        if path.exists():
+            os.chmod(path, 0o600)  # stores made before 0600 was enforced
+    node_id = _check_is_store(engine, paths, kf)
+    try:
+        migrate.upgrade(engine)
+    except migrate.SchemaTooNew as exc:
+        raise errors.StoreTooNew(
+            f"This store was written by a newer version of mdtdesk (schema {exc.found}; "
+            f"this app knows up to {exc.newest_known}). Update mdtdesk to open it; "
+            "nothing was changed."
+        ) from None
     keep = rekey.unfinished(kf, used)
     if keep is None and (len(keys) > 1 or used != kf.generation):
         kf = _finish_interrupted_rekey(paths, kf, used)
@@ -304,12 +342,10 @@ def _open_locked(
     if keep is not None:
         # A re-key stopped before the database was replaced: finish it, so a slot
         # that was leaving can no longer open the store.
-        try:
-            rekey.run(store, kf, keep, used)
-        except BaseException:
-            store.engine.dispose()
-            raise
+        rekey.run(store, kf, keep, used)
     paths.db_rekey.unlink(missing_ok=True)
+    if purpose == "check":
+        return store  # a check reads a damaged store; it writes nothing to it
     _record_unlock(store)
     store.practice()  # read here, off the GUI thread, for the window's title
     return store

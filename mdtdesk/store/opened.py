@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from types import TracebackType
 
@@ -15,6 +16,8 @@ from mdtdesk.store.keyfile import KeyFile
 from mdtdesk.store.layout import StorePaths
 from mdtdesk.store.models import Practice, StaffMember
 from mdtdesk.store.staff import StaffChoice, staff_choices
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,18 @@ class OpenStore:
         if self.actor.staff_id is None:
             return None
         return session.get(StaffMember, self.actor.staff_id)
+
+    def checkpoint(self) -> None:
+        """Move committed work from store.db-wal into store.db: after an import, merge
+        or re-key, work must not live only in a -wal file a person or an antivirus
+        might delete."""
+        raw = self.engine.raw_connection()
+        try:
+            raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except Exception as exc:  # a reader in the way: the next checkpoint does it
+            log.info("checkpoint deferred: %s", type(exc).__name__)
+        finally:
+            raw.close()
 
     def close(self) -> None:
         self.engine.dispose()

@@ -58,6 +58,7 @@ def run(store: OpenStore, on_disk: KeyFile, keep: tuple[Slot, ...], current: int
     store.db_key = new_key
     store.keyfile = kf
     store.rebind()
+    store.checkpoint()
     return kf
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import insert, select
 
 from mdtdesk.logs import log_unexpected
 from mdtdesk.store import audit, migrate, writes
-from mdtdesk.store.errors import StoreBusy
+from mdtdesk.store.errors import StoreBusy, for_people
 from mdtdesk.store.models import AuditEvent
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.sync_tables import RemoteAuditEvent, SyncPeer
@@ -218,6 +218,8 @@ def import_file(store: OpenStore, path: Path, progress: Progress | None = None) 
         except (SyncRefused, StoreBusy):
             raise
         except Exception as exc:
+            if for_people(exc) is not None:
+                raise
             # A file no check foresaw must still be refused and recorded, and must not
             # stop the files after it; what went wrong goes to the log.
             log_unexpected(exc, "reading a sync file")
@@ -327,6 +329,7 @@ def _apply(
             sequence=checked.sequence,
             counts=counts,
         )
+    store.checkpoint()
     return Imported(
         path,
         checked.peer.name,

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QWidget
 
 from mdtdesk.errors import Refusal
 from mdtdesk.logs import log_file, log_unexpected
+from mdtdesk.store.errors import for_people
 from mdtdesk.ui.widgets.changes import Change, Reloader
 
 Progress = Callable[[int, int], None]
@@ -43,7 +44,8 @@ def as_refusal(exc: BaseException, during: str) -> Refusal:
     if isinstance(exc, Refusal):
         return exc
     log_unexpected(exc, during)
-    return Unexpected()
+    # A full disk or a damaged store is something a person can act on.
+    return for_people(exc) or Unexpected()
 
 
 class _Relay(QObject):
