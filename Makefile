@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_STORE ?= demo-store
 DEMO_PATIENTS ?= 2000
 
-.PHONY: demo test lint bench screenshots clean
+.PHONY: demo test lint bench torture screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_meetings.py
 	$(BIN)/python bench/bench_actions.py
 	$(BIN)/python bench/bench_care_plans.py
+
+# Hundreds of kill -9 trials across the write commands and a corpus of damaged and
+# forged sync files (about 20 minutes); CI runs a small count in the test suite.
+torture: $(STAMP)
+	$(BIN)/python -m tests.torture.run --kills 220 --mutants 320
 
 screenshots: $(STAMP)
 	@test -f $(DEMO_STORE)/store.db || MDTDESK_PASSPHRASE= $(BIN)/mdtdesk demo --store $(DEMO_STORE) --patients $(DEMO_PATIENTS)

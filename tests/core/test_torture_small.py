@@ -1,0 +1,12 @@
+"""CI's small count of the torture harness: every write command killed (kill -9) at
+random moments ends as before or as after, never half-done (`make torture` runs 220)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.torture.run import kill_trials
+
+
+def test_every_write_command_survives_kill_9_at_random_moments(tmp_path: Path) -> None:
+    assert kill_trials(tmp_path, count=5, seed=3) == 0
