@@ -252,7 +252,7 @@ def test_import_a_csv_with_column_mapping_preview_and_progress(
     dialog.import_button.click()
     qtbot.waitUntil(lambda: "Imported" in dialog.summary.text(), timeout=10000)
     assert dialog.summary.text() == "Imported: 1 new, 0 updated, 0 unchanged, 1 skipped."
-    assert dialog.progress.value() == dialog.progress.maximum() == 1
+    assert dialog.progress.value() == dialog.progress.maximum() > 0
     qtbot.waitUntil(lambda: window.workspace.caseload.model.total == total + 1, timeout=10000)
 
 
