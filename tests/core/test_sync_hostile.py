@@ -125,3 +125,15 @@ def test_hub_merge_of_a_bad_file_then_a_good_one_takes_the_good_one(world: World
         assert refusals(hub) == 1
     finally:
         hub.close()
+
+
+def test_every_bad_value_the_corpus_uses_is_one_the_wire_refuses() -> None:
+    """A corpus value the wire takes would make a 'bad' record a good one (True for a
+    yes/no field did, found by `make torture`: the file was applied)."""
+    from mdtdesk.sync.wire import SPECS
+
+    for name, spec in SPECS.items():
+        for i, field in enumerate(spec.fields):
+            for value in sync_mutants._BAD_VALUES[sync_mutants._kind(name, field)]:
+                with pytest.raises(ValueError):
+                    spec.converters[i](value)

@@ -170,6 +170,7 @@ _BAD_VALUES: dict[str, list[Any]] = {
     "date": ["0001-01-01", "9999-12-31", "2026-13-01", 20261203, "yesterday"],
     "time": ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-05:00", "2026-12-03T10:00"],
     "number": ["1", [1], True, {"n": 1}],
+    "boolean": ["true", 1, 0, [True]],
 }
 
 
@@ -183,6 +184,8 @@ def _kind(spec_name: str, field: str) -> str:
         return "time"
     if "_text" in name or "_vocab" in name or "_nhs" in name:
         return "text"
+    if "_boolean" in name:
+        return "boolean"
     return "number"
 
 
