@@ -36,8 +36,13 @@ def log_file() -> Path:
 def start_logging(level: int = logging.INFO) -> Path:
     """Send mdtdesk's log to the rotating file (owner-only), once per process."""
     path = log_file()
-    if any(isinstance(h, RotatingFileHandler) for h in log.handlers):
-        return path
+    for h in list(log.handlers):
+        if isinstance(h, RotatingFileHandler):
+            if Path(h.baseFilename) == path.absolute():
+                return path
+            # The log folder was moved (MDTDESK_LOG_DIR): write to the new one.
+            log.removeHandler(h)
+            h.close()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     # The handler opens the file itself; make it owner-only before the first write.
     path.touch(mode=0o600, exist_ok=True)
