@@ -380,29 +380,9 @@ def _conditions_of(session: Session, patient_ids: list[str]) -> dict[str, set[st
     return known
 
 
-def _new_patient(row: ParsedRow, on: date) -> dict[str, object]:
+def _values(row: ParsedRow) -> dict[str, object]:
+    """The patient fields a row sets, whether the patient is new or known."""
     return {
-        "nhs_number": row.nhs_number,
-        "family_name": row.family_name,
-        "given_name": row.given_name,
-        "date_of_birth": row.date_of_birth,
-        "sex": row.sex,
-        "postcode": row.postcode,
-        "phone": row.phone,
-        "efi_score": row.efi_score,
-        "named_coordinator_id": row.coordinator_id,
-        "caseload_status": row.status or "active",
-        "referral_date": on,
-        "referral_source": "caseload import",
-        "consent_status": "not_asked",
-    }
-
-
-def _update(
-    session: Session, patient: Patient, row: ParsedRow, on: date, known_conditions: set[str]
-) -> bool:
-    """Apply the row's values; blank optional cells leave what the store has."""
-    values: dict[str, object] = {
         "family_name": row.family_name,
         "given_name": row.given_name,
         "date_of_birth": row.date_of_birth,
@@ -413,6 +393,23 @@ def _update(
         "named_coordinator_id": row.coordinator_id,
         "caseload_status": row.status,
     }
+
+
+def _new_patient(row: ParsedRow, on: date) -> dict[str, object]:
+    return {
+        **_values(row),
+        "nhs_number": row.nhs_number,
+        "caseload_status": row.status or "active",
+        "referral_date": on,
+        "referral_source": "caseload import",
+    }
+
+
+def _update(
+    session: Session, patient: Patient, row: ParsedRow, on: date, known_conditions: set[str]
+) -> bool:
+    """Apply the row's values; blank optional cells leave what the store has."""
+    values = _values(row)
     if row.efi_score is not None and patient.efi_score != row.efi_score:
         _add_efi(session, patient, row.efi_score, on)
     changed = False

@@ -227,7 +227,7 @@ def open_store(
     if not keys:
         raise errors.KeyFileDamaged(f"The key slot for {slot.user} in {paths.keys} is damaged.")
     actor = Actor(slot.staff_id, slot.user or user)
-    return _open_with_keys(paths, kf, keys, actor, clock, purpose, wait)
+    return _open_with_keys(paths, keys, actor, clock, purpose, wait)
 
 
 def open_with_recovery_key(
@@ -248,12 +248,11 @@ def open_with_recovery_key(
         journal.note(paths, kf.store_id, "failed_unlock", "recovery key", clock.now())
         raise errors.WrongRecoveryKey("That recovery key does not open this store.") from None
     keys = {g: keyfile.unseal(slot, kf.store_id, private, g) for g in slot.sealed_keys}
-    return _open_with_keys(paths, kf, keys, Actor(None, "recovery key"), clock, "command", wait)
+    return _open_with_keys(paths, keys, Actor(None, "recovery key"), clock, "command", wait)
 
 
 def _open_with_keys(
     paths: StorePaths,
-    kf: KeyFile,
     keys: dict[int, bytes],
     actor: Actor,
     clock: Clock,
@@ -262,6 +261,7 @@ def _open_with_keys(
 ) -> OpenStore:
     lock.acquire(paths, purpose, wait)
     try:
+        # The key file is read again under the lock: another holder may have re-keyed.
         return _open_locked(paths, read_keyfile(paths), keys, actor, clock, purpose)
     except BaseException:
         lock.release(paths)
