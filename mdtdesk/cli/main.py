@@ -116,7 +116,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _console_never_fails() -> None:
+    """A console that cannot show a letter shows '?' for it: on Windows, piped output is
+    cp1252, and a name such as Łukasz ended the command in UnicodeEncodeError after its
+    change had been made, so the person could not tell whether it had been."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _console_never_fails()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

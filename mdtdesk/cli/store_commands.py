@@ -43,14 +43,15 @@ def print_recovery_key(key: str) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    if not args.user:
-        raise credentials.MissingInput("Name the first user with --user NAME.")
+    first = args.user or os.environ.get("MDTDESK_USER")
+    if not first:
+        raise credentials.MissingInput("Name the first user with --user NAME or MDTDESK_USER.")
     secret = credentials.passphrase(args.passphrase_file, confirm=True)
     created = lifecycle.create_store(
         args.store,
         ods_code=args.practice,
         practice_name=args.practice_name,
-        user=args.user,
+        user=first,
         profession=args.profession,
         passphrase=secret,
         clock=SystemClock(),
@@ -63,7 +64,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    user = args.user or DEMO_USER
+    user = args.user or os.environ.get("MDTDESK_USER") or DEMO_USER
     # A demo never prompts: the published demo passphrase unless one is given.
     given = args.passphrase_file or os.environ.get("MDTDESK_PASSPHRASE")
     secret = credentials.passphrase(args.passphrase_file) if given else DEMO_PASSPHRASE

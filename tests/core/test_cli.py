@@ -244,3 +244,34 @@ def test_the_passphrase_can_be_typed_at_a_prompt(cli_store: Path) -> None:
         os.close(terminal)
     assert child.returncode == 0, err
     assert json.loads(out)["counts"]["patients"] == 0
+
+
+def test_a_console_without_the_letters_still_says_what_was_done(tmp_path: Path) -> None:
+    # Windows pipes are cp1252: Ł is not in it, and the command used to end in
+    # UnicodeEncodeError after the store had been made.
+    folder = tmp_path / "demo"
+    done = mdtdesk(
+        "demo", "--store", folder, "--patients", "5",
+        env={"PYTHONIOENCODING": "cp1252", "MDTDESK_USER": "Łukasz Nowak"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "User: ?ukasz Nowak" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_demo_and_init_take_the_user_from_mdtdesk_user(tmp_path: Path) -> None:
+    demo = mdtdesk("demo", "--store", tmp_path / "demo", "--patients", "5",
+                   env={"MDTDESK_USER": "Dr Ada Quill"})  # fmt: skip
+    assert demo.returncode == 0, demo.stderr
+    made = mdtdesk(
+        "init", "--store", tmp_path / "new", "--practice", "Y99990",
+        "--practice-name", "Quill Surgery", "--profession", "GP",
+        env={"MDTDESK_USER": "Dr Ada Quill", "MDTDESK_PASSPHRASE": "a long test phrase 2026"},
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    for folder, secret in ((tmp_path / "demo", "mdt demo 2026"),
+                           (tmp_path / "new", "a long test phrase 2026")):  # fmt: skip
+        env = {"MDTDESK_USER": "Dr Ada Quill", "MDTDESK_PASSPHRASE": secret}
+        info = mdtdesk("info", "--store", folder, "--json", env=env)
+        assert info.returncode == 0, info.stderr
+        assert "Dr Ada Quill" in [u["name"] for u in json.loads(info.stdout)["users"]]
