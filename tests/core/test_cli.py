@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mdtdesk.store import migrate
-from tests.helpers import PASSPHRASE, USER, snapshot
+from tests.helpers import PASSPHRASE, USER, needs_posix, snapshot
 
 
 def mdtdesk(
@@ -217,6 +217,7 @@ def test_store_and_user_may_come_before_the_subcommand(cli_store: Path) -> None:
     assert json.loads(done.stdout)["store"] == str(cli_store)
 
 
+@needs_posix
 def test_the_passphrase_can_be_typed_at_a_prompt(cli_store: Path) -> None:
     import pty
 

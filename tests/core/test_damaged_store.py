@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import random
-import resource
 import shutil
 import signal
 import stat
@@ -22,7 +21,7 @@ from mdtdesk.cli.main import main
 from mdtdesk.clock import FixedClock
 from mdtdesk.demo.generator import populate
 from mdtdesk.store import errors, lifecycle
-from tests.helpers import PASSPHRASE, USER, new_store, snapshot
+from tests.helpers import PASSPHRASE, USER, needs_posix, new_store, snapshot
 
 UNLOCK = {"MDTDESK_PASSPHRASE": PASSPHRASE, "MDTDESK_USER": USER}
 
@@ -113,6 +112,8 @@ def test_an_import_leaves_nothing_only_in_the_wal(filled: Path, tmp_path: Path, 
 
 def _limited(limit: int):  # type: ignore[no-untyped-def]
     def apply() -> None:
+        import resource  # POSIX only: imported here so the module loads on Windows
+
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
@@ -128,7 +129,7 @@ def no_room(limit: int, *args: str | Path, env: dict[str, str]) -> subprocess.Co
     )  # fmt: skip
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX")
+@needs_posix
 def test_a_full_disk_ends_each_command_in_one_line_with_nothing_changed(
     tmp_path: Path, clock: FixedClock
 ) -> None:

@@ -3,6 +3,7 @@ could not start its CLI, because the printing fonts lived outside the package.""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -24,3 +25,16 @@ def test_the_wheel_holds_the_fonts_and_the_migrations(tmp_path: Path) -> None:
     assert "mdtdesk/printing/typefaces/OFL-SourceSansPro.txt" in names
     assert "mdtdesk/store/migrations/script.py.mako" in names
     assert any(n.startswith("mdtdesk/store/migrations/versions/") for n in names)
+
+
+def test_a_missing_tool_skips_its_test_and_says_why(tmp_path: Path) -> None:
+    # The README's Windows recipe has no `age`; off CI that test is skipped, not failed.
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["PATH"] = str(Path(sys.executable).parent)  # python, but no age
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
+         "tests/core/test_sync_files.py::test_the_age_tool_decrypts_a_sync_file_with_the_hubs_identity"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 skipped" in done.stdout and "the age tool is not installed" in done.stdout

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from mdtdesk.clock import FixedClock
 from mdtdesk.store import access, errors, lifecycle
 from mdtdesk.store.models import Patient
-from tests.helpers import FAST, PASSPHRASE, USER, new_store
+from tests.helpers import FAST, PASSPHRASE, USER, needs_kill_9, new_store
 
 BEA, BEA_PASSPHRASE = "Bea Jones", "bea's own passphrase"
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
@@ -94,6 +94,7 @@ def listed(folder: Path) -> bool:
     return BEA in lifecycle.read_keyfile(lifecycle.StorePaths(folder)).users()
 
 
+@needs_kill_9
 @pytest.mark.parametrize("point", POINTS)
 def test_a_removal_killed_at_any_step_never_leaves_bea_hidden_and_able(
     template: Path, tmp_path: Path, point: str

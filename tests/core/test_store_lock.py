@@ -18,7 +18,7 @@ from mdtdesk.store import access, lifecycle, lock
 from mdtdesk.store.errors import StoreBusy
 from mdtdesk.store.opened import OpenStore
 from tests.core.test_cli import mdtdesk
-from tests.helpers import PASSPHRASE, USER
+from tests.helpers import PASSPHRASE, USER, needs_kill_9
 
 HOLD = """
 import sys, time
@@ -97,6 +97,7 @@ def test_a_command_takes_its_turn_when_the_other_finishes(closed: Path, clock: F
         child.wait()
 
 
+@needs_kill_9
 def test_a_killed_holder_leaves_no_stale_lock(closed: Path, clock: FixedClock) -> None:
     child = hold(closed, 60)
     os.kill(child.pid, signal.SIGKILL)

@@ -17,10 +17,11 @@ from mdtdesk.store.check import check_store
 from mdtdesk.store.sync_tables import SyncFile
 from mdtdesk.sync.export import export_for_hub
 from mdtdesk.sync.importing import import_file
-from tests.helpers import PASSPHRASE
+from tests.helpers import PASSPHRASE, needs_kill_9
 from tests.sync_helpers import enrol_both, make_hub, make_practice, state
 
 
+@needs_kill_9
 def test_killing_a_merge_part_way_leaves_the_store_as_before(
     tmp_path: Path, clock: FixedClock
 ) -> None:

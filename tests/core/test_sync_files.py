@@ -24,6 +24,7 @@ from mdtdesk.sync import enrol, fileformat, keys
 from mdtdesk.sync.export import export_for_hub, export_for_practice
 from mdtdesk.sync.fileformat import SyncRefused
 from mdtdesk.sync.importing import import_file
+from tests.helpers import needs_age
 from tests.sync_helpers import enrol_both, make_hub, make_practice, state
 
 
@@ -340,6 +341,7 @@ def test_a_reference_to_a_record_nobody_has_is_refused(world: World) -> None:
     assert any("refers to patient" in p for p in refused.problems)
 
 
+@needs_age
 def test_the_age_tool_decrypts_a_sync_file_with_the_hubs_identity(world: World) -> None:
     f = export_for_hub(world.a, world.folder / "a1.mdtsync").path
     key = world.folder / "hub-identity.txt"

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers import needs_kill_9
 from tests.torture.run import kill_trials
 
 
+@needs_kill_9
 def test_every_write_command_survives_kill_9_at_random_moments(tmp_path: Path) -> None:
     assert kill_trials(tmp_path, count=5, seed=3) == 0
