@@ -33,6 +33,17 @@ def log_file() -> Path:
     return log_folder() / LOG_NAME
 
 
+class _PrivateRotatingFile(RotatingFileHandler):
+    """Each new log file after a rollover is owner-only too (it was made with the
+    umask's 0644)."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.close(fd)
+        os.chmod(self.baseFilename, 0o600)
+        return super()._open()
+
+
 def start_logging(level: int = logging.INFO) -> Path:
     """Send mdtdesk's log to the rotating file (owner-only), once per process."""
     path = log_file()
@@ -47,7 +58,7 @@ def start_logging(level: int = logging.INFO) -> Path:
     # The handler opens the file itself; make it owner-only before the first write.
     path.touch(mode=0o600, exist_ok=True)
     os.chmod(path, 0o600)
-    handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+    handler = _PrivateRotatingFile(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(level)

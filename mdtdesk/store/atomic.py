@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
+from mdtdesk.store.errors import CannotWrite
+
 
 def fsync_dir(folder: Path) -> None:
     # Windows cannot open a directory for fsync; NTFS journals the rename itself.
@@ -27,6 +29,12 @@ def write_bytes(path: Path, data: bytes, *, backup: Path | None = None) -> None:
     With backup, the previous file (if any) is first copied there, also atomically.
     """
     folder = path.parent
+    if not folder.is_dir():
+        # mkstemp would name its own temporary file, which the person never asked for.
+        raise CannotWrite(
+            f"The folder {folder} does not exist, so {path.name} was not written. "
+            "Choose a folder that exists, or make it first."
+        )
     if backup is not None and path.exists():
         write_bytes(backup, path.read_bytes())
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)

@@ -69,6 +69,11 @@ class DiskFull(StoreError):
     """A write failed for want of space; the transaction or file was not finished."""
 
 
+class CannotWrite(StoreError):
+    """A file could not be written where it was asked for (no such folder, no
+    permission, a read-only disk); nothing was written there."""
+
+
 _NO_ROOM = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 DAMAGED = (
     "store.db is damaged: part of it cannot be read ({what}). Nothing more was changed. "
@@ -95,6 +100,11 @@ def for_people(exc: BaseException) -> Refusal | None:
         if isinstance(seen, OSError) and seen.errno in _NO_ROOM:
             where = f" ({seen.filename})" if seen.filename else ""
             return DiskFull(FULL.format(where=where))
+        if isinstance(seen, OSError) and seen.errno in _NOT_THERE and seen.filename:
+            return CannotWrite(
+                f"{seen.filename} could not be used: {seen.strerror or 'refused'}. "
+                "Nothing was changed; choose another place and try again."
+            )
         text = str(seen).lower()
         if isinstance(seen, DBAPIError) and seen.orig is not None:
             text = str(seen.orig).lower()
@@ -108,4 +118,7 @@ def for_people(exc: BaseException) -> Refusal | None:
     return None
 
 
+_NOT_THERE = {
+    errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM, errno.EROFS,
+}  # fmt: skip
 _DAMAGE_WORDS = ("malformed", "not a database", "hmac", "corrupt")

@@ -83,7 +83,13 @@ def create_store(
     paths = StorePaths(folder)
     if paths.db.exists():
         raise errors.StoreExists(f"There is already a store in {folder}: nothing was changed.")
-    folder.mkdir(parents=True, exist_ok=True)
+    # Owner-only, whatever the umask: a folder that others can list shows who has a
+    # store here and when it was last used. A folder the person made and left empty
+    # for the store is tightened too; one already holding other files is left alone.
+    made_here = not folder.exists() or not any(folder.iterdir())
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if made_here:
+        os.chmod(folder, 0o700)
 
     db_key = os.urandom(32)
     store_id, node_id, staff_id = new_id(), new_id(), new_id()

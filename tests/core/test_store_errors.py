@@ -180,3 +180,17 @@ def test_unlock_is_audited(store) -> None:
     with store.session() as s:
         last = s.execute(select(AuditEvent).order_by(AuditEvent.seq.desc())).scalars().first()
     assert last is not None and last.action == "unlock" and last.actor_name == USER
+
+
+def test_an_export_to_a_folder_that_is_not_there_is_refused_in_one_line(tmp_path: Path) -> None:
+    # It ended in "an unexpected fault" with mkstemp's FileNotFoundError in the log.
+    from tests.core.test_cli import mdtdesk
+
+    done = mdtdesk("demo", "--store", tmp_path / "s", "--patients", "3")
+    assert done.returncode == 0, done.stderr
+    env = {"MDTDESK_PASSPHRASE": "mdt demo 2026"}
+    done = mdtdesk("caseload", "export", "--store", tmp_path / "s",
+                   "--out", tmp_path / "nowhere" / "c.csv", env=env)  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert f"The folder {tmp_path / 'nowhere'} does not exist" in done.stderr
+    assert done.stderr.count("\n") == 1

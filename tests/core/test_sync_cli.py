@@ -59,3 +59,39 @@ def test_the_whole_sync_workflow_from_the_command_line(tmp_path: Path) -> None:
     policy = ok("sync", "consent-policy", "--store", practice, "--allow", "coordinator,contact",
                 env=PRACTICE)  # fmt: skip
     assert "[x] contact" in policy and "[ ] care" in policy
+
+
+def test_every_file_and_folder_the_commands_make_is_owner_only(tmp_path: Path) -> None:
+    # A umask of 022 (Debian's) made store.db, exports and sync files world-readable.
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        test_the_whole_sync_workflow_from_the_command_line(tmp_path)
+        practice = tmp_path / "practice"
+        (tmp_path / "out").mkdir(mode=0o700)
+        ok("caseload", "export", "--store", practice, "--out", tmp_path / "out" / "c.csv",
+           env=PRACTICE)  # fmt: skip
+        numbers = [r.split(",")[0] for r in (tmp_path / "out" / "c.csv").read_text().splitlines()]
+        printed = 0
+        for number in numbers[1:]:  # the first with a care plan
+            done = mdtdesk("care-plan", "print", "--store", practice, "--nhs-number", number,
+                           "--out", tmp_path / "out" / "plan.pdf", env=PRACTICE)  # fmt: skip
+            if done.returncode == 0:
+                ok("care-plan", "export-fhir", "--store", practice, "--nhs-number", number,
+                   "--out", tmp_path / "out" / "plan.json", env=PRACTICE)  # fmt: skip
+                printed += 1
+                break
+        assert printed == 1
+    finally:
+        os.umask(old)
+    made = list(tmp_path.rglob("*"))
+    assert any(p.suffix == ".mdtsync" for p in made) and any(p.suffix == ".csv" for p in made)
+    assert any(p.name == "store.db" for p in made) and any(p.suffix == ".pdf" for p in made)
+    open_to_others = [
+        f"{p.relative_to(tmp_path)} {stat.filemode(p.stat().st_mode)}"
+        for p in made
+        if p.stat().st_mode & 0o077
+    ]
+    assert open_to_others == []
