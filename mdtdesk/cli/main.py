@@ -12,6 +12,7 @@ from mdtdesk.cli import (
     care_plan_commands,
     caseload_commands,
     credentials,
+    display,
     store_commands,
     sync_commands,
 )
@@ -131,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
+        lacking = display.problem()
+        if lacking is not None:
+            print(f"mdtdesk: {lacking}", file=sys.stderr)
+            return 2
         from mdtdesk.ui.shell.app import run_app
 
         return run_app(args.store, args.user, credentials.kdf_cost())

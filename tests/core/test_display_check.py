@@ -1,0 +1,60 @@
+"""Before Qt: a system without the X11 libraries gets one line naming the packages, not
+Qt's abort (exit 134) naming the wrong library (issue 17)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mdtdesk.cli import display
+from tests.helpers import needs_posix
+
+LDD = """\
+\tlinux-vdso.so.1 (0x00007ffc)
+\tlibQt6XcbQpa.so.6 => /x/PySide6/Qt/lib/libQt6XcbQpa.so.6 (0x00007f)
+\tlibxcb-cursor.so.0 => not found
+\tlibxcb-icccm.so.4 => not found
+\tlibxcb-keysyms.so.1 => not found
+\tlibxcb-icccm.so.4 => not found
+\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f)
+"""
+
+
+def test_the_missing_libraries_are_read_from_ldd() -> None:
+    assert display.missing_in(LDD) == [
+        "libxcb-cursor.so.0", "libxcb-icccm.so.4", "libxcb-keysyms.so.1",
+    ]  # fmt: skip
+
+
+@needs_posix
+def test_the_app_stops_before_qt_naming_the_packages(tmp_path: Path) -> None:
+    # A stand-in ldd answers as on a fresh Debian 12 (the real plugin is still found).
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "ldd").write_text("#!/bin/sh\ncat <<'END'\n" + LDD + "END\n")
+    (fake / "ldd").chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    env.update(PATH=f"{fake}:{env['PATH']}", DISPLAY=":99")
+    done = subprocess.run(
+        [sys.executable, "-c",
+         "import sys\nfrom mdtdesk.cli.main import main\ncode = main(['--store', sys.argv[1]])\n"
+         "assert 'PySide6.QtWidgets' not in sys.modules\nsys.exit(code)", str(tmp_path / "s")],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1
+    assert "sudo apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1," in done.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 is checked on Linux")
+def test_no_display_is_said_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("DISPLAY", raising=False)
+    assert "DISPLAY is not set" in (display.problem() or "")
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert display.problem() is None
