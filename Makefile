@@ -8,7 +8,13 @@ DEMO_PATIENTS ?= 2000
 
 .PHONY: demo test lint bench torture screenshots clean
 
+# A fresh Debian or Ubuntu has Python but not always its venv module: say which package,
+# before anything is half-made.
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
+	  { echo "mdtdesk needs Python 3.11 or newer as $(PYTHON) (Debian 12, Ubuntu 24.04: sudo apt-get install python3)"; exit 1; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || \
+	  { echo "Python's venv module is missing: sudo apt-get install python3-venv, then run make again"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
