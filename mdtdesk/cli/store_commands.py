@@ -46,10 +46,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     first = args.user or os.environ.get("MDTDESK_USER")
     if not first:
         raise credentials.MissingInput("Name the first user with --user NAME or MDTDESK_USER.")
+    practice = lifecycle.check_practice_code(args.practice)
     secret = credentials.passphrase(args.passphrase_file, confirm=True)
     created = lifecycle.create_store(
         args.store,
-        ods_code=args.practice,
+        ods_code=practice,
         practice_name=args.practice_name,
         user=first,
         profession=args.profession,

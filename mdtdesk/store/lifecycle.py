@@ -47,6 +47,21 @@ def check_ods_code(ods_code: str) -> str:
     return ods
 
 
+_PRACTICE = re.compile(r"^[A-Z][0-9]{5}$")
+
+
+def check_practice_code(ods_code: str) -> str:
+    """A GP practice's ODS code (a letter and five digits, as D82044) in capitals. Hubs
+    and other organisations have other ODS forms, which check_ods_code takes."""
+    ods = check_ods_code(ods_code)
+    if not _PRACTICE.match(ods):
+        raise errors.StoreError(
+            f"ODS code {ods_code.strip()!r} is not a GP practice code: that is a letter and "
+            "five digits, as D82044."
+        )
+    return ods
+
+
 @dataclass
 class Created:
     store: OpenStore

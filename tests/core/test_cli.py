@@ -276,3 +276,11 @@ def test_demo_and_init_take_the_user_from_mdtdesk_user(tmp_path: Path) -> None:
         info = mdtdesk("info", "--store", folder, "--json", env=env)
         assert info.returncode == 0, info.stderr
         assert "Dr Ada Quill" in [u["name"] for u in json.loads(info.stdout)["users"]]
+
+
+def test_init_takes_only_a_gp_practice_code(tmp_path: Path) -> None:
+    done = mdtdesk("init", "--store", tmp_path / "s", "--practice", "hello", "--practice-name",
+                   "P", "--user", USER, "--profession", "GP", env=UNLOCK)  # fmt: skip
+    assert done.returncode == 2
+    assert "not a GP practice code: that is a letter and five digits" in done.stderr
+    assert not (tmp_path / "s").exists()

@@ -38,3 +38,14 @@ def test_a_missing_tool_skips_its_test_and_says_why(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 skipped" in done.stdout and "the age tool is not installed" in done.stdout
+
+
+def test_one_version_for_the_package_the_cli_and_the_about_box() -> None:
+    from importlib.metadata import version
+
+    import mdtdesk
+
+    assert version("mdtdesk") == mdtdesk.__version__
+    done = subprocess.run([sys.executable, "-m", "mdtdesk", "--version"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    assert done.stdout.strip() == f"mdtdesk {mdtdesk.__version__}"

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -23,9 +24,11 @@ from PySide6.QtWidgets import (
 from mdtdesk.clock import Clock, plain_day, today
 from mdtdesk.store import errors, lifecycle
 from mdtdesk.store.keyfile import KdfCost
+from mdtdesk.store.layout import StorePaths
 from mdtdesk.ui.access.recovery_sheet import print_sheet
 from mdtdesk.ui.access.strength_meter import NewPassphrase
 from mdtdesk.ui.widgets.changes import Change
+from mdtdesk.ui.widgets.files import folder_name
 from mdtdesk.ui.widgets.look import problem_label
 from mdtdesk.ui.widgets.windows import fit
 from mdtdesk.ui.widgets.worker import StoreWorker
@@ -44,10 +47,19 @@ PROFESSIONS = (
 
 
 class PracticePage(QWizardPage):
-    def __init__(self) -> None:
+    def __init__(self, wizard: FirstRunWizard) -> None:
         super().__init__()
+        self.owner = wizard
         self.setTitle("Your practice")
         self.setSubTitle("mdtdesk keeps one encrypted store per practice on this computer.")
+        self.where = QLabel()
+        self.where.setWordWrap(True)
+        self.where.setAccessibleName("Where the store will be kept")
+        self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.change_folder = QPushButton("&Change folder…")
+        self.change_folder.clicked.connect(self.choose_folder)
+        self.open_existing = QPushButton("Open an &existing store…")
+        self.open_existing.clicked.connect(self.choose_existing)
         self.ods = QLineEdit()
         self.ods.setAccessibleName("ODS code")
         self.ods.setPlaceholderText("e.g. D82044")
@@ -57,13 +69,55 @@ class PracticePage(QWizardPage):
         form = QFormLayout(self)
         form.addRow("&ODS code", self.ods)
         form.addRow("Practice &name", self.name)
+        form.addRow("Store folder", self.where)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.change_folder)
+        buttons.addWidget(self.open_existing)
+        buttons.addStretch(1)
+        form.addRow("", buttons)
         form.addRow("", self.problem)
         self.registerField("ods*", self.ods)
         self.registerField("practice*", self.name)
+        self.show_folder()
+
+    def show_folder(self) -> None:
+        self.where.setText(str(self.owner.folder))
+
+    def choose_folder(self) -> None:
+        chosen = folder_name(self, "stores", "Where to keep the new store")
+        if not chosen:
+            return
+        folder = Path(chosen)
+        if StorePaths(folder).db.exists() or StorePaths(folder).keys.exists():
+            self.problem.setText(
+                f"{folder} already holds an mdtdesk store: use Open an existing store… for it, "
+                "or choose an empty folder."
+            )
+            return
+        self.owner.folder = folder
+        self.problem.setText("")
+        self.show_folder()
+
+    def choose_existing(self) -> None:
+        chosen = folder_name(self, "stores", "Open an existing mdtdesk store")
+        if chosen:
+            self.open_folder(Path(chosen))
+
+    def open_folder(self, folder: Path) -> None:
+        if not StorePaths(folder).keys.exists():
+            self.problem.setText(
+                f"There is no mdtdesk store in {folder} (it has no keys.json). Choose the "
+                "folder that holds store.db and keys.json."
+            )
+            return
+        self.owner.opened = folder
+        self.owner.accept()
 
     def validatePage(self) -> bool:  # noqa: N802
+        if self.owner.opened is not None:
+            return True  # an existing store was chosen: there is no new practice to check
         try:
-            self.ods.setText(lifecycle.check_ods_code(self.ods.text()))
+            self.ods.setText(lifecycle.check_practice_code(self.ods.text()))
         except errors.StoreError as exc:
             self.problem.setText(str(exc))
             return False
@@ -151,12 +205,16 @@ class RecoveryKeyPage(QWizardPage):
         self.key.setAccessibleName("Recovery key")
         self.print_button = QPushButton("&Print…")
         self.print_button.clicked.connect(self.print_key)
+        self.printed = QLabel()
+        self.printed.setWordWrap(True)
+        self.printed.setAccessibleName("What Print did")
         self.confirmed = QCheckBox("I have &written it down (or printed it) and will keep it safe")
         self.confirmed.setAccessibleName("I have written the recovery key down")
         self.registerField("confirmed*", self.confirmed)
         layout = QVBoxLayout(self)
         layout.addWidget(self.key)
         layout.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.printed)
         layout.addStretch(1)
         layout.addWidget(self.confirmed)
 
@@ -168,13 +226,15 @@ class RecoveryKeyPage(QWizardPage):
         created = self.owner.created
         if created is None:
             return
-        print_sheet(
+        done = print_sheet(
             self,
             created.recovery_key,
             str(self.field("practice")),
             str(self.field("ods")),
             plain_day(today(self.owner.clock)),
         )
+        if done:
+            self.printed.setText(done)
 
 
 class FirstRunWizard(QWizard):
@@ -192,10 +252,12 @@ class FirstRunWizard(QWizard):
         self.worker = worker
         self.kdf_cost = kdf_cost
         self.created: lifecycle.Created | None = None
+        # A store that already exists, chosen instead of making one.
+        self.opened: Path | None = None
         self.setWindowTitle("Set up mdtdesk")
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
-        self.practice_page = PracticePage()
+        self.practice_page = PracticePage(self)
         self.user_page = UserPage()
         self.passphrase_page = PassphrasePage(self)
         self.recovery_page = RecoveryKeyPage(self)

@@ -227,6 +227,13 @@ class CaseloadView(QWidget):
                 f"{self.model.total} shown"
             )
             return
+        if self.model.total == 0:
+            # A new store: say how people get onto it, not just "0 of 0".
+            self.count.setText(
+                "No one is on the caseload yet. Import the practice's list with File ▸ "
+                "Import caseload CSV… (Ctrl+I), or refer a person with Patient ▸ New referral."
+            )
+            return
         self.count.setText(f"{self.model.rowCount()} of {self.model.total} patients")
 
     # -- selection and state -----------------------------------------------------

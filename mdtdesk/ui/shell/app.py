@@ -33,7 +33,18 @@ def build_window(
     paths = StorePaths(folder)
     if not paths.db.exists() and not paths.keys.exists():
         return FirstRunWizard(folder, clock, worker, kdf_cost)
-    kf = lifecycle.read_keyfile(paths)
+    return build_locked(folder, clock, worker, kdf_cost, settings, user)
+
+
+def build_locked(
+    folder: Path,
+    clock: Clock,
+    worker: StoreWorker,
+    kdf_cost: KdfCost,
+    settings: QSettings,
+    user: str | None = None,
+) -> MainWindow:
+    kf = lifecycle.read_keyfile(StorePaths(folder))
     return MainWindow(folder, kf.users(), clock, worker, kdf_cost, settings, user)
 
 
@@ -44,6 +55,8 @@ def after_wizard(
     kdf_cost: KdfCost,
     settings: QSettings,
 ) -> MainWindow | None:
+    if wizard.opened is not None:
+        return build_locked(wizard.opened, clock, worker, kdf_cost, settings)
     created = wizard.created
     if created is None:
         return None
@@ -71,7 +84,11 @@ def run_app(folder: Path, user: str | None, kdf_cost: KdfCost) -> int:
     if isinstance(first, FirstRunWizard):
         # Once the store exists the wizard's result does not matter: the store is open.
         first.exec()
-        window = after_wizard(first, clock, worker, kdf_cost, settings)
+        try:
+            window = after_wizard(first, clock, worker, kdf_cost, settings)
+        except errors.StoreError as exc:  # an existing store whose key file is damaged
+            QMessageBox.critical(None, "mdtdesk", str(exc))
+            return 2
         if window is None:
             return 1
     else:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import logging
-from importlib.metadata import version
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
 )
 
+from mdtdesk import __version__
 from mdtdesk.clock import Clock
 from mdtdesk.patients import drafts
 from mdtdesk.store import lifecycle
@@ -257,13 +257,16 @@ class MainWindow(QMainWindow):
     def _keys(self) -> None:
         show_shortcuts(self, self.shortcut_rows(), self.settings)
 
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About mdtdesk",
-            f"mdtdesk {version('mdtdesk')}\n\nMultidisciplinary team meetings for GP practices:"
-            " an encrypted caseload, meetings, actions, care plans and sync by file.",
+    def about_text(self) -> str:
+        # The package's own version, not importlib.metadata's: a frozen app has no
+        # distribution metadata unless it is copied in.
+        return (
+            f"mdtdesk {__version__}\n\nMultidisciplinary team meetings for GP practices:"
+            " an encrypted caseload, meetings, actions, care plans and sync by file."
         )
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "About mdtdesk", self.about_text())
 
     def _show_worklist(self) -> None:
         if self.workspace is not None:
