@@ -49,3 +49,51 @@ def test_one_version_for_the_package_the_cli_and_the_about_box() -> None:
     done = subprocess.run([sys.executable, "-m", "mdtdesk", "--version"],
                           capture_output=True, text=True, check=True)  # fmt: skip
     assert done.stdout.strip() == f"mdtdesk {mdtdesk.__version__}"
+
+
+def test_the_wheel_installed_in_a_fresh_virtualenv_runs_from_another_folder(
+    tmp_path: Path,
+) -> None:
+    # As a new user would: pip install the wheel, then run from a folder that is not the
+    # source tree (the wheel once failed every command: its fonts were left behind).
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet",
+         "--wheel-dir", str(tmp_path / "dist"), str(ROOT)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    [wheel] = (tmp_path / "dist").glob("mdtdesk-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    bin_dir = venv / ("Scripts" if os.name == "nt" else "bin")
+    installed = subprocess.run(
+        [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
+        capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    away = tmp_path / "elsewhere"
+    away.mkdir()
+    env = {**os.environ, "MDTDESK_KDF_SECONDS": "0", "MDTDESK_USER": "Dr Hannah Kerrison"}
+    env.pop("PYTHONPATH", None)
+
+    def run(*args: str | Path) -> str:
+        done = subprocess.run([str(bin_dir / "mdtdesk"), *map(str, args)], cwd=away, env=env,
+                              capture_output=True, text=True, timeout=300)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    import mdtdesk
+
+    assert run("--version").strip() == f"mdtdesk {mdtdesk.__version__}"
+    assert "Passphrase: mdt demo 2026" in run("demo", "--store", "demo", "--patients", "40")
+    env["MDTDESK_PASSPHRASE"] = "mdt demo 2026"
+    assert "Patients:       40" in run("info", "--store", "demo")
+    run("caseload", "export", "--store", "demo", "--out", "c.csv")
+    numbers = [r.split(",")[0] for r in (away / "c.csv").read_text().splitlines()[1:]]
+    for number in numbers:  # the first person with a care plan
+        done = subprocess.run([str(bin_dir / "mdtdesk"), "care-plan", "print", "--store", "demo",
+                               "--nhs-number", number, "--out", "plan.pdf"], cwd=away, env=env,
+                              capture_output=True, text=True, timeout=300)  # fmt: skip
+        if done.returncode == 0:
+            break
+    fonts = (away / "plan.pdf").read_bytes()
+    assert b"/FontFile2" in fonts and b"SourceSansPro" in fonts  # embedded, not base-14
