@@ -13,6 +13,18 @@ from mdtdesk.store.vocab import CASELOAD_STATUS
 CONDITION_LIMIT = 200
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_NAMED_MONTH = re.compile(r"^(\d{1,2})[- ]([A-Za-z]{3,9})[- ](\d{4})$")
 _SEX = {
     "f": "female",
     "female": "female",
@@ -62,7 +74,16 @@ def parse_date(text: str, what: str) -> date:
             return datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise FieldError(f"{value!r} is not a date as YYYY-MM-DD or DD/MM/YYYY")
+    named = _NAMED_MONTH.match(value)
+    if named and named.group(2).lower() in _MONTHS:
+        # EMIS writes 01-Jan-1940. Month names are read here, not by strptime's %b,
+        # which follows the computer's language.
+        day, month, year = int(named.group(1)), _MONTHS[named.group(2).lower()], named.group(3)
+        try:
+            return date(int(year), month, day)
+        except ValueError:
+            pass
+    raise FieldError(f"{value!r} is not a date as YYYY-MM-DD, DD/MM/YYYY or DD-Mon-YYYY")
 
 
 def parse_optional_date(text: str, what: str) -> date | None:

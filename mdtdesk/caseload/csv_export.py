@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from mdtdesk.caseload.csv_format import EXPORT_COLUMNS
+from mdtdesk.caseload.csv_format import EXPORT_COLUMNS, neutralise
 from mdtdesk.store import atomic, audit
 from mdtdesk.store.models import Condition, Patient
 from mdtdesk.store.opened import OpenStore
@@ -38,7 +38,8 @@ def export_caseload(store: OpenStore, out: Path) -> int:
         count = 0
         for p in patients:
             writer.writerow(
-                [
+                neutralise(cell)
+                for cell in [
                     p.nhs_number,
                     p.family_name,
                     p.given_name,
@@ -54,5 +55,7 @@ def export_caseload(store: OpenStore, out: Path) -> int:
             )
             count += 1
         audit.log(s, "export", entity="patient", file=out.name, count=count)
-        atomic.write_bytes(out, buffer.getvalue().encode("utf-8"))
+        # With a byte-order mark, so Excel opens it as UTF-8 (without one it reads
+        # Zoë as ZoÃ«); the import takes the mark off.
+        atomic.write_bytes(out, buffer.getvalue().encode("utf-8-sig"))
     return count

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mdtdesk import fields
-from mdtdesk.caseload.csv_format import OPTIONAL, REQUIRED, normalise_header
+from mdtdesk.caseload.csv_format import OPTIONAL, REQUIRED, resolve
+from mdtdesk.caseload.csv_read import CsvFileError, Progress, Shape, stream_rows
 from mdtdesk.clock import today
 from mdtdesk.errors import Refusal
 from mdtdesk.store import audit, writes
@@ -24,8 +22,8 @@ from mdtdesk.store.models import Condition, Patient, RiskScore
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import name_key, staff_ids_by_name
 
-Progress = Callable[[int, int], None]
 T = TypeVar("T")
+__all__ = ["CsvFileError", "ImportRefused", "import_caseload", "validate", "validate_file"]
 
 
 @dataclass(frozen=True)
@@ -37,10 +35,6 @@ class Problem:
     def __str__(self) -> str:
         where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
         return f"{where}: {self.reason}"
-
-
-class CsvFileError(Refusal, ValueError):
-    """The file as a whole cannot be read as a caseload CSV."""
 
 
 @dataclass(frozen=True)
@@ -78,66 +72,7 @@ class ImportResult:
     updated: int
     unchanged: int
     skipped: list[Problem] = field(default_factory=list)
-
-
-def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header names (normalised) and (line number, cells) for each data row, all held:
-    for the desktop's column-mapping preview. Imports stream with `stream_rows`."""
-    with stream_rows(path) as (header, rows):
-        return header, list(rows)
-
-
-@contextmanager
-def stream_rows(
-    path: Path, progress: Progress | None = None
-) -> Iterator[tuple[list[str], Iterator[tuple[int, list[str]]]]]:
-    """The header and an iterator over the data rows, read as they are needed, so a
-    file of any size is read in constant memory. progress gets (bytes read, file size)."""
-    try:
-        raw = open(path, "rb")  # noqa: SIM115 - closed by the with below
-    except FileNotFoundError:
-        raise CsvFileError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise CsvFileError(f"{path}: cannot be read ({exc.strerror})") from None
-    with raw:
-        size = os.fstat(raw.fileno()).st_size
-
-        def lines() -> Iterator[str]:
-            # Decoded line by line, so a byte that is not UTF-8 is found on its line.
-            for number, data in enumerate(raw, start=1):
-                try:
-                    yield data.decode("utf-8-sig" if number == 1 else "utf-8")
-                except UnicodeDecodeError:
-                    raise CsvFileError(
-                        f"{path}, line {number}: not UTF-8 text (save the file as CSV UTF-8 "
-                        "and try again)"
-                    ) from None
-
-        reader = csv.reader(lines())
-
-        def failed(exc: Exception) -> CsvFileError:
-            return CsvFileError(f"{path}, line {reader.line_num}: {exc}")
-
-        try:
-            header = next(reader, None)
-        except csv.Error as exc:
-            raise failed(exc) from None
-        if header is None or not any(h.strip() for h in header):
-            raise CsvFileError(f"{path}: the file is empty (it needs a header row)")
-
-        def rows() -> Iterator[tuple[int, list[str]]]:
-            try:
-                for n, cells in enumerate(reader):
-                    if progress is not None and n % 5000 == 0:
-                        progress(raw.tell(), size)
-                    if any(c.strip() for c in cells):
-                        yield reader.line_num, cells
-                if progress is not None:
-                    progress(size, size)
-            except csv.Error as exc:
-                raise failed(exc) from None
-
-        yield [normalise_header(h) for h in header], rows()
+    shape: Shape = field(default_factory=Shape)
 
 
 class _RowReader:
@@ -168,6 +103,7 @@ def validate(
     on: date,
     column_map: Mapping[str, str] | None = None,
     keep: Callable[[ParsedRow], None] | None = None,
+    header_line: int = 1,
 ) -> Validation:
     """Check every row; return the good ones and every problem, line by line.
 
@@ -175,13 +111,13 @@ def validate(
     headers differ (the desktop import lets a person choose them). With keep, good
     rows go to it as they are read and are not held (the import streams).
     """
-    wanted = {c: (column_map or {}).get(c, c) for c in (*REQUIRED, *OPTIONAL)}
+    chosen = resolve(header, column_map)
     position = {name: i for i, name in enumerate(header)}
-    missing = [c for c in REQUIRED if normalise_header(wanted[c]) not in position]
+    missing = [c for c in REQUIRED if chosen.get(c) not in position]
     if missing:
-        problem = Problem(1, None, f"missing required column(s): {', '.join(missing)}")
+        problem = Problem(header_line, None, f"missing required column(s): {', '.join(missing)}")
         return Validation([], [problem], sum(1 for _ in rows))
-    index = {c: position.get(normalise_header(h)) for c, h in wanted.items()}
+    index = {c: position.get(chosen.get(c, "")) for c in (*REQUIRED, *OPTIONAL)}
 
     good: list[ParsedRow] = []
     problems: list[Problem] = []
@@ -249,11 +185,14 @@ def validate_file(
     column_map: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     keep: Callable[[ParsedRow], None] | None = None,
+    shape: Shape | None = None,
 ) -> Validation:
     with store.session() as s:
         staff = staff_ids_by_name(s)
-    with stream_rows(path, progress) as (header, rows):
-        return validate(header, rows, staff, today(store.clock), column_map, keep)
+    shape = shape if shape is not None else Shape()
+    with stream_rows(path, progress, shape) as (header, rows):
+        on = today(store.clock)
+        return validate(header, rows, staff, on, column_map, keep, shape.header_line)
 
 
 def import_caseload(
@@ -277,7 +216,8 @@ def import_caseload(
             return None
         return lambda done, size: progress(offset * size + done, 2 * size)
 
-    validation = validate_file(store, path, column_map, part(0), keep=lambda _: None)
+    shape = Shape()
+    validation = validate_file(store, path, column_map, part(0), keep=lambda _: None, shape=shape)
     if validation.problems and not skip_invalid:
         raise ImportRefused(validation)
     on = today(store.clock)
@@ -304,7 +244,7 @@ def import_caseload(
         )
     store.checkpoint()
     return ImportResult(
-        counts["created"], counts["updated"], counts["unchanged"], validation.problems
+        counts["created"], counts["updated"], counts["unchanged"], validation.problems, shape
     )
 
 

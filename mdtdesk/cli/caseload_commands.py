@@ -7,6 +7,7 @@ import sys
 
 from mdtdesk.caseload.csv_export import export_caseload
 from mdtdesk.caseload.csv_import import CsvFileError, ImportRefused, import_caseload
+from mdtdesk.caseload.csv_read import Shape
 from mdtdesk.cli.store_commands import unlock
 
 
@@ -34,6 +35,8 @@ def cmd_caseload(args: argparse.Namespace) -> int:
                 print(f"  {problem}", file=sys.stderr)
             print("Fix the file, or use --skip-invalid to import the valid rows.", file=sys.stderr)
             return 2
+    if result.shape.describe() != Shape().describe():
+        print(result.shape.describe())
     print(
         f"Imported {args.file}: {result.created} new, {result.updated} updated, "
         f"{result.unchanged} unchanged."

@@ -146,10 +146,17 @@ def test_files_that_cannot_be_read(store, tmp_path) -> None:
         import_caseload(store, tmp_path / "absent.csv")
     with pytest.raises(CsvFileError, match="empty"):
         import_caseload(store, _write(tmp_path, ""))
-    latin = tmp_path / "latin1.csv"
-    latin.write_bytes((HEADER + "9990000018,Zoë,A,1938-05-06,F,NR1 3AB,,,,\n").encode("latin-1"))
-    with pytest.raises(CsvFileError, match="line 2: not UTF-8"):
-        import_caseload(store, latin)
+    # UTF-8 from the start (Łukasz), then a Windows-1252 byte: broken, and named.
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_bytes((HEADER + "9990000018,Łukasz,A,1938-05-06,F,NR1 3AB,,,,\n").encode()
+                      + "9990000026,Zoë,A,1938-05-06,F,NR1 3AB,,,,\n".encode("cp1252"))  # fmt: skip
+    with pytest.raises(CsvFileError, match="line 3: not UTF-8 text, though earlier lines are"):
+        import_caseload(store, mixed)
+    # Bytes Windows-1252 does not define either.
+    neither = tmp_path / "neither.csv"
+    neither.write_bytes(HEADER.encode() + b"9990000018,Zo\x81,A,1938-05-06,F,NR1 3AB,,,,\n")
+    with pytest.raises(CsvFileError, match="line 2: neither UTF-8 nor Windows-1252"):
+        import_caseload(store, neither)
 
 
 def test_skip_invalid_imports_the_good_rows_and_lists_the_rest(store, tmp_path) -> None:

@@ -218,7 +218,7 @@ def test_import_a_csv_with_column_mapping_preview_and_progress(
     assert window.workspace is not None and window.store is not None
     csv = tmp_path / "search.csv"
     csv.write_text(
-        "NHS No,family_name,given_name,date_of_birth,sex,postcode\n"
+        "Patient identifier,family_name,given_name,date_of_birth,sex,postcode\n"
         "9990000018,Hewitt,Iris,1938-05-06,F,NR1 3AB\n"
         "9990000026,Sandford,Peter,1938-13-06,M,NR2 4CD\n",
         encoding="utf-8",
@@ -231,7 +231,7 @@ def test_import_a_csv_with_column_mapping_preview_and_progress(
     qtbot.waitUntil(lambda: dialog.validation is not None, timeout=10000)
     assert "missing required column(s): nhs_number" in dialog.problems.stringList()[0]
     nhs = dialog.mapping["nhs_number"]
-    nhs.setCurrentIndex(nhs.findData("nhs_no"))
+    nhs.setCurrentIndex(nhs.findData("patient_identifier"))
     qtbot.waitUntil(lambda: dialog.validation is not None, timeout=10000)
     assert dialog.preview.rowCount() == 2
     assert dialog.preview.data(dialog.preview.index(0, 1)) == "9990000018"
@@ -243,7 +243,8 @@ def test_import_a_csv_with_column_mapping_preview_and_progress(
     assert heads[:3] == ["Line", "NHS number", "Family name"]
     assert dialog.mapping["efi_score"].accessibleName() == "File column for eFI score"
     assert dialog.problems.stringList() == [
-        "line 3, column date_of_birth: '1938-13-06' is not a date as YYYY-MM-DD or DD/MM/YYYY"
+        "line 3, column date_of_birth: '1938-13-06' is not a date as YYYY-MM-DD, DD/MM/YYYY "
+        "or DD-Mon-YYYY"
     ]
     assert not dialog.import_button.isEnabled()
     dialog.skip_invalid.setChecked(True)
@@ -315,3 +316,31 @@ def test_enter_opens_no_one_while_only_the_first_page_is_in(qtbot, demo_dir, mak
     assert caseload.count.text().startswith("Loading the caseload…")
     qtbot.keyClick(caseload.search, Qt.Key.Key_Return)
     assert window.workspace.tabs.currentWidget() is caseload
+
+
+def test_the_import_preview_says_what_it_found_and_maps_emis_names(
+    qtbot, make_window, demo_dir, tmp_path: Path
+) -> None:
+    window = _ready(qtbot, make_window, demo_dir)
+    assert window.workspace is not None
+    csv = tmp_path / "emis.csv"
+    csv.write_bytes(
+        "Search: Frailty caseload\r\n\r\n"
+        "NHS Number;Family Name;Calling Name;Date of Birth;Gender;Postcode\r\n"
+        "9990000018;Bacon;Zoë;01-Jan-1940;Female;NR1 3AB\r\n".encode("cp1252")
+    )
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.workspace.findChild(ImportDialog, "import-dialog")
+    assert dialog is not None
+    dialog.path.setText(str(csv))
+    dialog.read_file()
+    qtbot.waitUntil(lambda: dialog.validation is not None, timeout=10000)
+    assert dialog.detected.text() == (
+        "Read as Windows-1252 (Excel's CSV) (from line 4), columns separated by semicolons, "
+        "header on line 3 (2 title lines above it skipped)."
+    )
+    assert dialog.mapping["given_name"].currentData() == "calling_name"
+    assert dialog.mapping["sex"].currentData() == "gender"
+    assert dialog.problems.stringList() == []
+    assert dialog.preview.data(dialog.preview.index(0, 3)) == "Zoë"
+    dialog.close()

@@ -23,15 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mdtdesk.caseload.csv_format import OPTIONAL, REQUIRED
+from mdtdesk.caseload.csv_format import OPTIONAL, REQUIRED, resolve
 from mdtdesk.caseload.csv_import import (
     ImportRefused,
     ImportResult,
     Validation,
     import_caseload,
-    read_rows,
     validate,
 )
+from mdtdesk.caseload.csv_read import Shape, read_rows
 from mdtdesk.clock import today
 from mdtdesk.labels import field_label
 from mdtdesk.store.opened import OpenStore
@@ -56,6 +56,7 @@ class ImportDialog(QDialog):
         self.worker = worker
         self.header: list[str] = []
         self.rows: list[Cells] = []
+        self.shape = Shape()
         self.validation: Validation | None = None
         self.setWindowTitle("Import a caseload CSV")
         fit(self, "import", 900, 680)
@@ -91,6 +92,9 @@ class ImportDialog(QDialog):
         problems_view.setModel(self.problems)
         problems_view.setAccessibleName("Problems found")
         problems_view.setMaximumHeight(140)
+        self.detected = QLabel()
+        self.detected.setWordWrap(True)
+        self.detected.setAccessibleName("What was found about the file")
         self.summary = QLabel("Choose a file to begin.")
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Import summary")
@@ -118,6 +122,7 @@ class ImportDialog(QDialog):
         top.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(file_row)
+        layout.addWidget(self.detected)
         layout.addLayout(top, 1)
         layout.addWidget(QLabel("Problems"))
         layout.addWidget(problems_view)
@@ -137,16 +142,18 @@ class ImportDialog(QDialog):
         self.summary.setText("Reading the file…")
         self.worker.query(lambda: read_rows(path), self._read, self._failed)
 
-    def _read(self, result: tuple[list[str], list[Cells]]) -> None:
-        self.header, self.rows = result
+    def _read(self, result: tuple[list[str], list[Cells], Shape]) -> None:
+        self.header, self.rows, self.shape = result
+        guessed = resolve(self.header)
         for column, combo in self.mapping.items():
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(NOT_IN_FILE, None)
             for name in self.header:
                 combo.addItem(name, name)
-            combo.setCurrentIndex(max(combo.findData(column), 0))
+            combo.setCurrentIndex(max(combo.findData(guessed.get(column)), 0))
             combo.blockSignals(False)
+        self.detected.setText(self.shape.describe())
         self._mapping_changed()
 
     def column_map(self) -> dict[str, str]:
