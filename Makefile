@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_STORE ?= demo-store
 DEMO_PATIENTS ?= 2000
 
-.PHONY: demo test lint bench torture screenshots clean
+.PHONY: demo test lint bench torture screenshots dist smoke clean
 
 # A fresh Debian or Ubuntu has Python but not always its venv module: say which package,
 # before anything is half-made.
@@ -51,5 +51,15 @@ screenshots: $(STAMP)
 	@test -f $(DEMO_STORE)/store.db || MDTDESK_PASSPHRASE= $(BIN)/mdtdesk demo --store $(DEMO_STORE) --patients $(DEMO_PATIENTS)
 	$(BIN)/python scripts/screenshots.py $(DEMO_STORE) "mdt demo 2026"
 
+# The one-folder app (installer/mdtdesk.spec) in dist/mdtdesk/, then its smoke test from
+# a folder outside the source tree. installer/README.md has the installers built on it.
+dist: $(STAMP)
+	@start=$$(date +%s); \
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller installer/mdtdesk.spec && \
+	echo "Built dist/mdtdesk in $$(( $$(date +%s) - start )) s ($$(du -sh dist/mdtdesk | cut -f1))"
+
+smoke: dist
+	$(BIN)/python installer/smoke.py dist/mdtdesk/mdtdesk
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis dist build

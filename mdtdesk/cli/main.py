@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mdtdesk", description="MDT meetings, caseload and care plans for GP practices."
     )
     parser.add_argument("--version", action="version", version=f"mdtdesk {__version__}")
+    parser.add_argument(
+        "--check-window",
+        action="store_true",
+        help="open the first window, say which it is, and close (does the app start here?)",
+    )
     _common(parser, top=True, unlocks=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -138,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         from mdtdesk.ui.shell.app import run_app
 
-        return run_app(args.store, args.user, credentials.kdf_cost())
+        return run_app(args.store, args.user, credentials.kdf_cost(), probe=args.check_window)
     try:
         code: int = args.run(args)
     except Refusal as exc:

@@ -25,6 +25,23 @@ def test_the_wheel_holds_the_fonts_and_the_migrations(tmp_path: Path) -> None:
     assert "mdtdesk/printing/typefaces/OFL-SourceSansPro.txt" in names
     assert "mdtdesk/store/migrations/script.py.mako" in names
     assert any(n.startswith("mdtdesk/store/migrations/versions/") for n in names)
+    assert "mdtdesk/data/mdtdesk.desktop" in names
+
+
+def test_the_sdist_holds_the_fonts_their_licence_and_the_desktop_entry(tmp_path: Path) -> None:
+    import tarfile
+
+    subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--outdir", str(tmp_path),
+         str(ROOT)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    [sdist] = tmp_path.glob("mdtdesk-*.tar.gz")
+    with tarfile.open(sdist) as tar:
+        names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
+    assert "mdtdesk/printing/typefaces/SourceSansPro-Regular.ttf" in names
+    assert "mdtdesk/printing/typefaces/OFL-SourceSansPro.txt" in names
+    assert "mdtdesk/data/mdtdesk.desktop" in names
 
 
 def test_a_missing_tool_skips_its_test_and_says_why(tmp_path: Path) -> None:

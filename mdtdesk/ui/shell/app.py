@@ -67,7 +67,10 @@ def after_wizard(
     return window
 
 
-def run_app(folder: Path, user: str | None, kdf_cost: KdfCost) -> int:
+def run_app(folder: Path, user: str | None, kdf_cost: KdfCost, *, probe: bool = False) -> int:
+    """The desktop app. With probe, open the first window, say which it is and close:
+    whether the window can start on this computer (the frozen app's smoke test, and a
+    question support can ask)."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("mdtdesk")
@@ -79,8 +82,24 @@ def run_app(folder: Path, user: str | None, kdf_cost: KdfCost) -> int:
     try:
         first = build_window(folder, clock, worker, kdf_cost, settings, user)
     except errors.StoreError as exc:
+        if probe:
+            print(f"mdtdesk: {exc}", file=sys.stderr)
+            return 2
         QMessageBox.critical(None, "mdtdesk", str(exc))
         return 2
+    if probe:
+        first.show()
+        app.processEvents()
+        reached = (
+            "the first-run wizard" if isinstance(first, FirstRunWizard) else "the unlock panel"
+        )
+        shown = first.isVisible() and (
+            isinstance(first, FirstRunWizard) or first.unlock.isVisible()
+        )
+        print(f"The window opened at {reached} ({app.platformName()})." if shown else
+              "The window did not open.")  # fmt: skip
+        first.close()
+        return 0 if shown else 1
     if isinstance(first, FirstRunWizard):
         # Once the store exists the wizard's result does not matter: the store is open.
         first.exec()

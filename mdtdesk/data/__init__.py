@@ -1,0 +1,1 @@
+"""Files the installed app ships beside its code: the desktop entry for Linux menus."""
