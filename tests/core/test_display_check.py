@@ -58,3 +58,24 @@ def test_no_display_is_said_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "DISPLAY is not set" in (display.problem() or "")
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     assert display.problem() is None
+
+
+def test_check_window_says_which_window_opened(tmp_path: Path) -> None:
+    # The frozen app's smoke test asks this; so may support, on a computer that will not start.
+    from tests.helpers import new_store
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+
+    def check(folder: Path) -> str:
+        done = subprocess.run([sys.executable, "-m", "mdtdesk", "--store", str(folder),
+                               "--check-window"], env=env, capture_output=True, text=True,
+                              timeout=120)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert check(tmp_path / "none") == "The window opened at the first-run wizard (offscreen)."
+    assert not (tmp_path / "none").exists()
+    from mdtdesk.clock import SystemClock
+
+    new_store(tmp_path / "s", SystemClock()).store.close()
+    assert check(tmp_path / "s") == "The window opened at the unlock panel (offscreen)."
