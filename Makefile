@@ -51,14 +51,16 @@ screenshots: $(STAMP)
 	@test -f $(DEMO_STORE)/store.db || MDTDESK_PASSPHRASE= $(BIN)/mdtdesk demo --store $(DEMO_STORE) --patients $(DEMO_PATIENTS)
 	$(BIN)/python scripts/screenshots.py $(DEMO_STORE) "mdt demo 2026"
 
-# The one-folder app (installer/mdtdesk.spec) in dist/mdtdesk/, then its smoke test from
-# a folder outside the source tree. installer/README.md has the installers built on it.
+# The one-folder app (installer/mdtdesk.spec) in dist/mdtdesk/; make smoke then installs
+# the wheel into a fresh virtualenv and tests both from a folder outside the source tree.
+# installer/README.md has the installers built on the one-folder app.
 dist: $(STAMP)
 	@start=$$(date +%s); \
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller installer/mdtdesk.spec && \
 	echo "Built dist/mdtdesk in $$(( $$(date +%s) - start )) s ($$(du -sh dist/mdtdesk | cut -f1))"
 
 smoke: dist
+	$(BIN)/python installer/smoke.py --wheel
 	$(BIN)/python installer/smoke.py dist/mdtdesk/mdtdesk
 
 clean:

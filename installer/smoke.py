@@ -1,7 +1,11 @@
-"""Smoke-test a built one-folder app from a folder outside the source tree:
---version, demo, info, care-plan print (fonts embedded) and the window reaching the
-unlock panel offscreen. Run by .ci/run after `make dist`, and by the Windows and macOS
-workflow: python installer/smoke.py dist/mdtdesk/mdtdesk[.exe]"""
+"""Smoke-test mdtdesk as a user installs it, from a folder outside the source tree:
+--version, demo, info, caseload export, care-plan print (fonts embedded) and the window
+reaching the unlock panel offscreen.
+
+    python installer/smoke.py dist/mdtdesk/mdtdesk[.exe]   # a built one-folder app
+    python installer/smoke.py --wheel                      # pip wheel, a fresh venv
+
+`make smoke` (run by .ci/run) does both; the Windows and macOS workflow the first."""
 
 from __future__ import annotations
 
@@ -11,14 +15,35 @@ import sys
 import tempfile
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def installed_wheel(into: Path) -> Path:
+    """Build the wheel and pip install it into a fresh virtualenv; its mdtdesk command.
+    (A wheel once failed every command: its fonts were left outside the package.)"""
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet",
+                    "--wheel-dir", str(into / "wheel"), str(ROOT)], check=True)  # fmt: skip
+    [wheel] = (into / "wheel").glob("mdtdesk-*.whl")
+    subprocess.run([sys.executable, "-m", "venv", str(into / "venv")], check=True)
+    scripts = into / "venv" / ("Scripts" if os.name == "nt" else "bin")
+    subprocess.run([str(scripts / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
+                   check=True)  # fmt: skip
+    print(f"wheel: {wheel.name} installed into a fresh virtualenv")
+    return scripts / ("mdtdesk.exe" if os.name == "nt" else "mdtdesk")
+
 
 def main() -> int:
+    if sys.argv[1:] == ["--wheel"]:
+        with tempfile.TemporaryDirectory(prefix="mdtdesk-wheel-") as tmp:
+            return smoke(installed_wheel(Path(tmp)))
     app = Path(sys.argv[1]).resolve()
-    folder = app.parent
-    size = sum(p.lstat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
-    print(
-        f"one-folder app: {folder} ({size / 1e6:.0f} MB, {sum(1 for _ in folder.rglob('*'))} files)"
-    )
+    files = [p for p in app.parent.rglob("*") if p.is_file() and not p.is_symlink()]
+    size = sum(p.lstat().st_size for p in files)
+    print(f"one-folder app: {app.parent} ({size / 1e6:.0f} MB, {len(files)} files)")
+    return smoke(app)
+
+
+def smoke(app: Path) -> int:
     env = {**os.environ, "MDTDESK_KDF_SECONDS": "0", "MDTDESK_USER": "Dr Hannah Kerrison",
            "QT_QPA_PLATFORM": "offscreen"}  # fmt: skip
     env.pop("PYTHONPATH", None)

@@ -16,7 +16,7 @@ os.environ["MDTDESK_KDF_SECONDS"] = "0"
 from mdtdesk.clock import FixedClock
 from mdtdesk.store import lifecycle
 from mdtdesk.store.opened import OpenStore
-from tests.helpers import new_store
+from tests.helpers import new_store, new_test
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +24,7 @@ def _no_secrets_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     # This device's own keys (the audit journal's) go to the test's folder, not ~.
     monkeypatch.setenv("MDTDESK_DEVICE_DIR", str(tmp_path / "device"))
     monkeypatch.setenv("MDTDESK_LOG_DIR", str(tmp_path / "log"))
+    new_test()
     for name in (
         "MDTDESK_PASSPHRASE",
         "MDTDESK_NEW_PASSPHRASE",

@@ -18,23 +18,32 @@ from mdtdesk.store.opened import OpenStore
 from mdtdesk.sync import enrol
 from mdtdesk.sync.hub import create_hub
 from mdtdesk.sync.wire import SPECS
-from tests.helpers import FAST, PASSPHRASE, USER, new_store
+from tests.helpers import FAST, PASSPHRASE, USER, from_template
 
 
 def make_hub(folder: Path, clock: Clock) -> OpenStore:
-    return create_hub(
-        folder, name="Test Hub", user="Hub Lead", profession="Care coordinator",
-        passphrase=PASSPHRASE, clock=clock, kdf_cost=FAST,
+    return from_template(
+        folder, ("hub",), clock,
+        lambda place: create_hub(
+            place, name="Test Hub", user="Hub Lead", profession="Care coordinator",
+            passphrase=PASSPHRASE, clock=clock, kdf_cost=FAST,
+        ),
     ).store  # fmt: skip
 
 
 def make_practice(
     folder: Path, clock: Clock, ods: str, patients: int = 0, first_number: int = 0
 ) -> OpenStore:
-    store = new_store(folder, clock, ods_code=ods).store
-    if patients:
-        populate(store, patients=patients, seed=3, first_number=first_number)
-    return store
+    def build(place: Path) -> lifecycle.Created:
+        made = lifecycle.create_store(
+            place, ods_code=ods, practice_name="Test Surgery", user=USER, profession="GP",
+            passphrase=PASSPHRASE, clock=clock, kdf_cost=FAST,
+        )  # fmt: skip
+        if patients:
+            populate(made.store, patients=patients, seed=3, first_number=first_number)
+        return made
+
+    return from_template(folder, ("practice", ods, patients, first_number), clock, build).store
 
 
 def enrol_both(hub: OpenStore, practice: OpenStore) -> None:
