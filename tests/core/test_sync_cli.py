@@ -17,7 +17,7 @@ def ok(*args: str | Path, env: dict[str, str]) -> str:
     return done.stdout
 
 
-def test_the_whole_sync_workflow_from_the_command_line(tmp_path: Path) -> None:
+def the_whole_sync_workflow_from_the_command_line(tmp_path: Path) -> None:
     hub, practice = tmp_path / "hub", tmp_path / "practice"
     out = ok("hub", "init", "--store", hub, "--name", "Broadland Hub", "--user", "Hub Lead",
              "--profession", "Care coordinator", env=HUB)  # fmt: skip
@@ -61,14 +61,17 @@ def test_the_whole_sync_workflow_from_the_command_line(tmp_path: Path) -> None:
     assert "[x] contact" in policy and "[ ] care" in policy
 
 
-def test_every_file_and_folder_the_commands_make_is_owner_only(tmp_path: Path) -> None:
-    # A umask of 022 (Debian's) made store.db, exports and sync files world-readable.
+def test_the_whole_workflow_and_every_file_and_folder_it_makes_is_owner_only(
+    tmp_path: Path,
+) -> None:
+    # Under a umask of 022 (Debian's): it made store.db, exports and sync files
+    # world-readable. One run of the workflow serves both checks (it takes a while).
     import os
     import stat
 
     old = os.umask(0o022)
     try:
-        test_the_whole_sync_workflow_from_the_command_line(tmp_path)
+        the_whole_sync_workflow_from_the_command_line(tmp_path)
         practice = tmp_path / "practice"
         (tmp_path / "out").mkdir(mode=0o700)
         ok("caseload", "export", "--store", practice, "--out", tmp_path / "out" / "c.csv",
