@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 
 from mdtdesk.clock import Clock
 from mdtdesk.demo.generator import populate
@@ -56,7 +56,7 @@ def state(store: OpenStore, home: str | None = None) -> dict[str, list[tuple[Any
     out: dict[str, list[tuple[Any, ...]]] = {}
     with store.session() as s:
         for model in RECORD_MODELS:
-            table = model.__table__
+            table = cast(Table, model.__table__)
             spec = SPECS[table.name]
             query = select(
                 table.c.id, table.c.created_at, *(table.c[f] for f in spec.fields), table.c.clocks

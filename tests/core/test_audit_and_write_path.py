@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import cast
 
 import pytest
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.exc import DatabaseError
 
 from mdtdesk.store import audit, writes
@@ -105,9 +106,9 @@ def test_audit_rows_cannot_be_added_changed_or_bulk_written_by_hand(store) -> No
 @pytest.mark.parametrize(
     "statement",
     [
-        lambda: update(Patient.__table__).values(family_name="X"),
-        lambda: delete(Patient.__table__),
-        lambda: insert(AuditEvent.__table__).values(seq=999, id="x"),
+        lambda: update(cast(Table, Patient.__table__)).values(family_name="X"),
+        lambda: delete(cast(Table, Patient.__table__)),
+        lambda: insert(cast(Table, AuditEvent.__table__)).values(seq=999, id="x"),
         lambda: orm_delete(Patient),
     ],
     ids=["core update", "core delete", "core insert", "orm delete"],

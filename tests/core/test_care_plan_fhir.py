@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fhir.resources import __fhir_version__
@@ -106,7 +107,8 @@ def test_the_bundle_says_who_what_and_how_it_is_going(store: OpenStore) -> None:
     assert task["description"] == "Refer to pulmonary rehab"
     assert task["status"] == "requested" and task["id"] == act
     [team] = by_type["CareTeam"]
-    roles = [p["role"][0]["text"] for p in team["participant"]]  # type: ignore[index]
+    participants: Any = team["participant"]
+    roles = [p["role"][0]["text"] for p in participants]
     assert roles[0] == "Named care coordinator"
 
 

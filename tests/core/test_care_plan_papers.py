@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -46,7 +47,8 @@ def sizes_of(pdf: bytes, wanted: str) -> set[float]:
 def fonts_of(pdf: bytes) -> set[str]:
     names: set[str] = set()
     for page in PdfReader(io.BytesIO(pdf)).pages:
-        for font in page["/Resources"]["/Font"].values():
+        fonts: Any = page["/Resources"]["/Font"]  # type: ignore[index]  # pypdf's PdfObject
+        for font in fonts.values():
             names.add(str(font.get_object()["/BaseFont"]))
     return names
 

@@ -32,7 +32,7 @@ def _text(delimiter: str, title: list[str] = TITLE) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def _people(store) -> list[tuple[str, str, str, str]]:  # type: ignore[no-untyped-def]
+def _people(store) -> list[tuple[str, str, str, str]]:
     with store.session() as s:
         return [
             (p.nhs_number, p.given_name, p.date_of_birth.isoformat(), p.sex)
@@ -150,7 +150,7 @@ def test_cells_a_spreadsheet_would_run_are_neutralised_and_come_back(store, tmp_
     assert before[0][:3] == ('=HYPERLINK("http://x")', "@SUM(A1)", "+44 1603 123456")
 
 
-def _full(store) -> list[tuple[str, str, str | None]]:  # type: ignore[no-untyped-def]
+def _full(store) -> list[tuple[str, str, str | None]]:
     with store.session() as s:
         return [(p.family_name, p.given_name, p.phone)
                 for p in s.execute(select(Patient)).scalars()]  # fmt: skip

@@ -110,7 +110,7 @@ def test_an_import_leaves_nothing_only_in_the_wal(filled: Path, tmp_path: Path, 
         store.close()
 
 
-def _limited(limit: int):  # type: ignore[no-untyped-def]
+def _limited(limit: int):
     def apply() -> None:
         import resource  # POSIX only: imported here so the module loads on Windows
 

@@ -209,7 +209,7 @@ def test_a_finished_meeting_is_amended_only_with_a_reason_and_audited(store: Ope
     running.record(store, item, outcome="escalate", notes="Plan working.")
     assert len(amendments(store)) == 1
     with store.session() as s:
-        assert s.get(Meeting, mid).state == "finished"  # type: ignore[union-attr]
+        assert s.get(Meeting, mid).state == "finished"
 
 
 def test_edit_meeting_details(store: OpenStore) -> None:

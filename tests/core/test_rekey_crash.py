@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from mdtdesk.clock import FixedClock
 from mdtdesk.store import access, errors, lifecycle
+from mdtdesk.store.layout import StorePaths
 from mdtdesk.store.models import Patient
 from tests.helpers import FAST, PASSPHRASE, USER, needs_kill_9, new_store
 
@@ -91,7 +92,7 @@ def bea_can_open(folder: Path, keys: Path, scratch: Path) -> bool:
 
 
 def listed(folder: Path) -> bool:
-    return BEA in lifecycle.read_keyfile(lifecycle.StorePaths(folder)).users()
+    return BEA in lifecycle.read_keyfile(StorePaths(folder)).users()
 
 
 @needs_kill_9

@@ -16,6 +16,8 @@ import pytest
 from mdtdesk.clock import FixedClock
 from mdtdesk.store import access, lifecycle, lock
 from mdtdesk.store.errors import StoreBusy
+from mdtdesk.store.keyfile import KdfCost
+from mdtdesk.store.layout import StorePaths
 from mdtdesk.store.opened import OpenStore
 from tests.core.test_cli import mdtdesk
 from tests.helpers import PASSPHRASE, USER, needs_kill_9
@@ -102,7 +104,7 @@ def test_a_killed_holder_leaves_no_stale_lock(closed: Path, clock: FixedClock) -
     child = hold(closed, 60)
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
-    assert lock.holder(lifecycle.StorePaths(closed))["pid"] == child.pid
+    assert lock.holder(StorePaths(closed))["pid"] == child.pid
     store = open_here(closed, clock)
     store.close()
     assert not lock.in_use(closed)
@@ -113,7 +115,7 @@ def test_a_rekey_refuses_while_another_open_store_holds_the_file(
 ) -> None:
     access.add_member(
         store, name="Sam Lee", profession="Nurse", passphrase="another good passphrase",
-        kdf_cost=lifecycle.KdfCost(target_seconds=0),
+        kdf_cost=KdfCost(target_seconds=0),
     )  # fmt: skip
     other = open_here(store_dir, clock)
     try:

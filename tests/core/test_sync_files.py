@@ -143,7 +143,7 @@ def test_a_practice_file_merges_into_the_hub_and_the_receipt_acknowledges_it(
     assert import_file(world.a, update.path).outcome == "applied"
     with world.a.session() as s:
         peer = s.get(SyncPeer, world.hub.node_id)
-        change_seq = int(s.get(StoreMeta, "change_seq").value)  # type: ignore[union-attr]
+        change_seq = int(s.get(StoreMeta, "change_seq").value)
     assert peer is not None and peer.acked_changes == first.changes[1]
     third = export_for_hub(world.a, world.folder / "a3.mdtsync")
     assert third.records == 0

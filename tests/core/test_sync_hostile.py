@@ -59,7 +59,7 @@ def refusals(store: OpenStore) -> int:
 
 def change_seq(store: OpenStore) -> str | None:
     with store.session() as s:
-        return s.get(StoreMeta, "change_seq").value  # type: ignore[union-attr]
+        return s.get(StoreMeta, "change_seq").value
 
 
 def source(world: World) -> sync_mutants.Source:

@@ -158,14 +158,14 @@ def test_concurrent_coordinator_changes_open_a_conflict_and_its_resolution_syncs
 ) -> None:
     pid = a_patient(world.a)
     with world.a.session() as s:
-        current = s.get(Patient, pid).named_coordinator_id  # type: ignore[union-attr]
+        current = s.get(Patient, pid).named_coordinator_id
     at_practice, at_hub = staff_named_other_than(world.a, current)[:2]
     with world.a.session() as s, s.begin():
-        s.get(Patient, pid).named_coordinator_id = at_practice  # type: ignore[union-attr]
-        s.get(Patient, pid).phone = "01603 444555"  # type: ignore[union-attr]
+        s.get(Patient, pid).named_coordinator_id = at_practice
+        s.get(Patient, pid).phone = "01603 444555"
     with world.hub.session() as s, s.begin():
-        s.get(Patient, pid).named_coordinator_id = at_hub  # type: ignore[union-attr]
-        s.get(Patient, pid).postcode = "NR2 2BB"  # type: ignore[union-attr]
+        s.get(Patient, pid).named_coordinator_id = at_hub
+        s.get(Patient, pid).postcode = "NR2 2BB"
     world.up(world.a)
     items = conflicts.open_conflicts(world.hub)
     assert [(c.entity, c.record_id, c.field, c.kind) for c in items] == [
@@ -200,9 +200,9 @@ def test_a_hub_change_reaching_the_practice_first_opens_the_conflict_there(
     pid = a_patient(world.a)
     at_practice, at_hub = staff_named_other_than(world.a, None)[:2]
     with world.a.session() as s, s.begin():
-        s.get(Patient, pid).named_coordinator_id = at_practice  # type: ignore[union-attr]
+        s.get(Patient, pid).named_coordinator_id = at_practice
     with world.hub.session() as s, s.begin():
-        s.get(Patient, pid).named_coordinator_id = at_hub  # type: ignore[union-attr]
+        s.get(Patient, pid).named_coordinator_id = at_hub
     world.down(world.a)
     items = conflicts.open_conflicts(world.a)
     assert [(c.record_id, c.field) for c in items] == [(pid, "named_coordinator_id")]
@@ -211,7 +211,7 @@ def test_a_hub_change_reaching_the_practice_first_opens_the_conflict_there(
     }  # fmt: skip
     with world.a.session() as s:
         words = conflicts.labels(world.a, items)[items[0].id]
-        names = {s.get(StaffMember, i).name for i in (at_practice, at_hub)}  # type: ignore[union-attr]
+        names = {s.get(StaffMember, i).name for i in (at_practice, at_hub)}
     assert {words.kept, words.other} == names
 
 
@@ -221,22 +221,22 @@ def test_an_edit_at_the_practice_after_seeing_the_hubs_value_is_not_a_conflict(
     pid = a_patient(world.a)
     first, second = staff_named_other_than(world.a, None)[:2]
     with world.hub.session() as s, s.begin():
-        s.get(Patient, pid).named_coordinator_id = first  # type: ignore[union-attr]
+        s.get(Patient, pid).named_coordinator_id = first
     world.down(world.a)
     with world.a.session() as s, s.begin():
-        s.get(Patient, pid).named_coordinator_id = second  # type: ignore[union-attr]
+        s.get(Patient, pid).named_coordinator_id = second
     world.up(world.a)
     assert conflicts.open_conflicts(world.hub) == []
     with world.hub.session() as s:
-        assert s.get(Patient, pid).named_coordinator_id == second  # type: ignore[union-attr]
+        assert s.get(Patient, pid).named_coordinator_id == second
 
 
 def test_an_edit_concurrent_with_a_delete_is_a_conflict(world: World) -> None:
     pid = a_patient(world.a)
     with world.a.session() as s, s.begin():
-        s.get(Patient, pid).phone = "01603 999000"  # type: ignore[union-attr]
+        s.get(Patient, pid).phone = "01603 999000"
     with world.hub.session() as s, s.begin():
-        s.get(Patient, pid).deleted = True  # type: ignore[union-attr]
+        s.get(Patient, pid).deleted = True
     world.up(world.a)
     items = conflicts.open_conflicts(world.hub)
     assert [(c.record_id, c.field, c.kind) for c in items] == [(pid, "deleted", "delete")]
@@ -270,7 +270,7 @@ def test_the_same_nhs_number_at_two_practices_is_merged_leaving_a_redirect(
     assert duplicates.open_duplicates(world.hub) == []
     with world.hub.session() as s:
         assert duplicates.resolve_patient_id(s, copy.id) == pid
-        assert s.get(Patient, copy.id).deleted  # type: ignore[union-attr]
+        assert s.get(Patient, copy.id).deleted
     world.down(world.b)
     with world.b.session() as s:
         gone = s.get(Patient, copy.id)

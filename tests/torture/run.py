@@ -38,6 +38,7 @@ from mdtdesk.clock import FixedClock
 from mdtdesk.store import access, errors, lifecycle
 from mdtdesk.store.check import check_store
 from mdtdesk.store.keyfile import KdfCost
+from mdtdesk.store.layout import StorePaths
 from mdtdesk.store.models import RECORD_MODELS, CarePlan
 from mdtdesk.sync import keys
 from mdtdesk.sync.export import export_for_hub, export_for_practice
@@ -153,7 +154,7 @@ def _env(kind: Kind) -> dict[str, str]:
 
 
 def _bea_hidden_and_able(folder: Path) -> bool:
-    kf = lifecycle.read_keyfile(lifecycle.StorePaths(folder))
+    kf = lifecycle.read_keyfile(StorePaths(folder))
     if BEA in kf.users():
         return False
     for copy in (folder / "keys.json", folder / "keys.json.bak"):

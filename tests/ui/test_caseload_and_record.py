@@ -20,7 +20,7 @@ from tests.ui.conftest import answer_next_message_box, settle, unlock
 
 
 def _ready(qtbot, make_window, demo_dir) -> MainWindow:
-    window = make_window(demo_dir)
+    window: MainWindow = make_window(demo_dir)
     unlock(qtbot, window)
     return window
 

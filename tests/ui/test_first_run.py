@@ -175,7 +175,7 @@ def test_with_no_printer_the_sheet_is_saved_where_the_person_says(
     monkeypatch.setattr(QPrinterInfo, "availablePrinters", staticmethod(lambda: []))
     asked: list[str] = []
 
-    def choose(_parent, _kind, _title, name, _filters):  # type: ignore[no-untyped-def]
+    def choose(_parent, _kind, _title, name, _filters):
         asked.append(name)
         return str(tmp_path / name)
 

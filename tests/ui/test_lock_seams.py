@@ -90,7 +90,7 @@ def test_ctrl_l_locks_full_screen_meeting_mode(qtbot, demo_dir, make_window) -> 
 def typed_referral(window) -> ReferralDialog:
     """A new referral with a family name typed in it."""
     window.referral_action.trigger()
-    dialog = window.workspace.findChild(ReferralDialog, "referral-dialog")
+    dialog: ReferralDialog = window.workspace.findChild(ReferralDialog, "referral-dialog")
     family = dialog.form.inputs["family_name"]
     family.setText("Quennell")
     family.textEdited.emit("Quennell")

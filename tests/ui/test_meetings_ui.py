@@ -112,7 +112,7 @@ def test_a_case_added_by_hand_after_circulation_is_late(qtbot, demo_dir: Path, m
     assert dialog is not None
     dialog.buttons.accepted.emit()
     assert "Find the person first" in dialog.problem.text()
-    person = window.workspace.caseload.model.row_at(0)  # type: ignore[union-attr]
+    person = window.workspace.caseload.model.row_at(0)
     dialog.search.setText(person.nhs_number)
     dialog.reason.setText("Daughter rang: not coping")
     dialog.buttons.accepted.emit()

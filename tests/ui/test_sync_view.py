@@ -21,7 +21,7 @@ from tests.sync_helpers import enrol_both, make_hub, make_practice
 from tests.ui.conftest import answer_next_message_box, lock_and_unlock, settle, unlock
 
 
-def drop(window, path: Path) -> None:  # type: ignore[no-untyped-def]
+def drop(window, path: Path) -> None:
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(path))])
     event = QDropEvent(QPointF(QPoint(200, 200)), Qt.DropAction.CopyAction, data,
@@ -74,7 +74,7 @@ def test_a_practice_enrols_exports_and_takes_in_a_dropped_update(
         window.sync_label.text()
     )
     with window.store.session() as s:
-        assert s.get(Patient, changed).postcode == "NR9 9ZZ"  # type: ignore[union-attr]
+        assert s.get(Patient, changed).postcode == "NR9 9ZZ"
 
     # The same file again: said, and nothing changes.
     drop(window, update.path)
@@ -94,14 +94,14 @@ def test_a_hub_resolves_a_conflict_and_merges_a_duplicate(
     with a.session() as s, s.begin():
         p = s.execute(select(Patient).where(Patient.consent_status != "declined")).scalars().first()
         staff = list(s.execute(select(StaffMember.id)).scalars())
-        p.named_coordinator_id = staff[1]  # type: ignore[union-attr]
-        twin = Patient(nhs_number=p.nhs_number, family_name=p.family_name,  # type: ignore[union-attr]
-                       given_name=p.given_name, date_of_birth=p.date_of_birth,  # type: ignore[union-attr]
+        p.named_coordinator_id = staff[1]
+        twin = Patient(nhs_number=p.nhs_number, family_name=p.family_name,
+                       given_name=p.given_name, date_of_birth=p.date_of_birth,
                        sex="female", consent_status="given")  # fmt: skip
         s.add(twin)
-        pid = p.id  # type: ignore[union-attr]
+        pid = p.id
     with hub.session() as s, s.begin():
-        s.get(Patient, pid).named_coordinator_id = staff[2]  # type: ignore[union-attr]
+        s.get(Patient, pid).named_coordinator_id = staff[2]
     import_file(hub, export_for_hub(a, tmp_path / "a2.mdtsync").path)
     a.close()
     assert len(conflicts.open_conflicts(hub)) == 1
@@ -123,9 +123,9 @@ def test_a_hub_resolves_a_conflict_and_merges_a_duplicate(
     assert queue.model.rowCount() == 1
     kept_text, other_text = queue.sides[0][0].text(), queue.sides[1][0].text()
     with window.store.session() as s:
-        names = {i: s.get(StaffMember, i).name for i in staff[1:3]}  # type: ignore[union-attr]
+        names = {i: s.get(StaffMember, i).name for i in staff[1:3]}
     assert {kept_text, other_text} == set(names.values())  # names, not record ids
-    assert p.family_name.upper() in queue.model.data(queue.model.index(0, 0))  # type: ignore[union-attr]
+    assert p.family_name.upper() in queue.model.data(queue.model.index(0, 0))
     assert "Alex Carter" in queue.sides[0][1].text() + queue.sides[1][1].text()
     record = window.workspace.open_patient(pid)
     qtbot.waitUntil(lambda: record.record is not None, timeout=10000)
@@ -134,7 +134,7 @@ def test_a_hub_resolves_a_conflict_and_merges_a_duplicate(
     settle(qtbot, window)
     assert sync.pages.tabText(1) == "Conflicts (0)"
     with window.store.session() as s:
-        chosen = s.get(Patient, pid).named_coordinator_id  # type: ignore[union-attr]
+        chosen = s.get(Patient, pid).named_coordinator_id
     assert names[chosen] == other_text
     # The open record reads the resolved value when it is shown again.
     window.workspace.open_patient(pid)
