@@ -83,17 +83,20 @@ def make_styles(body: float = 10, cell: float = 9) -> Sheet:
     }
 
 
-register_fonts()
+# The fonts are registered when the first paragraph or paper is made, not at import:
+# registered at import, a missing font file stopped every command, even --version.
 STYLES = make_styles()
 
 
 def para(text: str, style: str = "body", sheet: Sheet = STYLES) -> Paragraph:
     """A paragraph of plain text (escaped, line breaks kept)."""
+    register_fonts()
     return Paragraph(escape(text).replace("\n", "<br/>"), sheet[style])
 
 
 def rich(markup: str, style: str = "body", sheet: Sheet = STYLES) -> Paragraph:
     """A paragraph of reportlab markup the caller has escaped itself."""
+    register_fonts()
     return Paragraph(markup, sheet[style])
 
 
@@ -239,6 +242,7 @@ def build(
 ) -> bytes:
     """The PDF of story; detail is a second header line (the person a paper is about);
     large sets the header and footer for large print."""
+    register_fonts()
     sizes = LARGE_FURNITURE if large else REGULAR_FURNITURE
     out = io.BytesIO()
     size = landscape(A4) if wide else A4

@@ -66,3 +66,17 @@ def test_one_version_for_the_package_the_cli_and_the_about_box() -> None:
     done = subprocess.run([sys.executable, "-m", "mdtdesk", "--version"],
                           capture_output=True, text=True, check=True)  # fmt: skip
     assert done.stdout.strip() == f"mdtdesk {mdtdesk.__version__}"
+
+
+def test_the_fonts_load_with_the_first_paper_not_at_import() -> None:
+    # Loaded at import, a missing font file stopped every command, even --version.
+    code = (
+        "import mdtdesk.cli.main, mdtdesk.printing.document as d\n"
+        "from reportlab.pdfbase import pdfmetrics\n"
+        "assert 'SourceSans' not in pdfmetrics.getRegisteredFontNames()\n"
+        "from datetime import datetime, UTC\n"
+        "pdf = d.build([d.para('Łukasz Nguyễn')], title='t', header='h',\n"
+        "              printed=datetime.now(UTC), printed_by='x')\n"
+        "assert 'SourceSans' in pdfmetrics.getRegisteredFontNames() and b'SourceSans' in pdf\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
