@@ -15,8 +15,28 @@ os.environ["MDTDESK_KDF_SECONDS"] = "0"
 
 from mdtdesk.clock import FixedClock
 from mdtdesk.store import lifecycle
+from mdtdesk.store.keyfile import KdfParams
 from mdtdesk.store.opened import OpenStore
 from tests.helpers import new_store, new_test
+
+
+# Argon2id is a pure function of its salt, cost and secret, and the suite derives the
+# same key from the same copied template store hundreds of times. Each different
+# derivation still runs Argon2id; a repeat is answered from memory (a wrong passphrase
+# is a different secret, so it is derived and fails as it would). Commands run in a
+# separate process always run it.
+_derived: dict[tuple[bytes, int, int, int, bytes], bytes] = {}
+_argon2id = KdfParams.derive
+
+
+def _remembered(self: KdfParams, secret: bytes) -> bytes:
+    key = (self.salt, self.memory_kib, self.iterations, self.lanes, secret)
+    if key not in _derived:
+        _derived[key] = _argon2id(self, secret)
+    return _derived[key]
+
+
+KdfParams.derive = _remembered  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
