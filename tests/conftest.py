@@ -19,7 +19,6 @@ from mdtdesk.store.keyfile import KdfParams
 from mdtdesk.store.opened import OpenStore
 from tests.helpers import new_store, new_test
 
-
 # Argon2id is a pure function of its salt, cost and secret, and the suite derives the
 # same key from the same copied template store hundreds of times. Each different
 # derivation still runs Argon2id; a repeat is answered from memory (a wrong passphrase
