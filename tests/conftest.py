@@ -43,6 +43,8 @@ def _no_secrets_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     # This device's own keys (the audit journal's) go to the test's folder, not ~.
     monkeypatch.setenv("MDTDESK_DEVICE_DIR", str(tmp_path / "device"))
     monkeypatch.setenv("MDTDESK_LOG_DIR", str(tmp_path / "log"))
+    # Commands and windows a test starts keep their settings in its folder, not ~/.config.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     new_test()
     for name in (
         "MDTDESK_PASSPHRASE",

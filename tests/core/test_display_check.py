@@ -64,7 +64,8 @@ def test_check_window_says_which_window_opened(tmp_path: Path) -> None:
     # The frozen app's smoke test asks this; so may support, on a computer that will not start.
     from tests.helpers import new_store
 
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path / "home"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}  # fmt: skip
 
     def check(folder: Path) -> str:
         done = subprocess.run([sys.executable, "-m", "mdtdesk", "--store", str(folder),
@@ -79,3 +80,5 @@ def test_check_window_says_which_window_opened(tmp_path: Path) -> None:
 
     new_store(tmp_path / "s", SystemClock()).store.close()
     assert check(tmp_path / "s") == "The window opened at the unlock panel (offscreen)."
+    # A probe saves no window size as the person's: it once left the app opening small.
+    assert not (tmp_path / "config").exists() and not (tmp_path / "home").exists()

@@ -97,3 +97,27 @@ def test_every_dialog_the_menus_open_fits_a_small_laptop(qtbot, demo_dir, make_w
         settle(qtbot, window)
     too_big = [s for s in sizes if s[1] > SMALL[0] or s[2] > SMALL[1]]
     assert too_big == []
+
+
+def test_a_window_left_small_stays_on_screen_when_the_workspace_opens(
+    qtbot, demo_dir, make_window
+) -> None:
+    # Found on a fresh machine: the locked window, left small near the middle, grew to
+    # the workspace's size from where it stood and ran off the bottom of the screen.
+    window = make_window(demo_dir)
+    room = window.screen().availableGeometry()
+    window.resize(450, 260)
+    window.move(room.right() - 460, room.bottom() - 280)
+    unlock(qtbot, window)
+    settle(qtbot, window)
+
+    def on_screen() -> bool:
+        frame = window.frameGeometry()
+        return (
+            frame.left() >= room.left()
+            and frame.top() >= room.top()
+            and (frame.right() <= room.right() or frame.left() == room.left())
+            and (frame.bottom() <= room.bottom() or frame.top() == room.top())
+        )
+
+    qtbot.waitUntil(on_screen, timeout=5000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -78,6 +79,11 @@ def run_app(folder: Path, user: str | None, kdf_cost: KdfCost, *, probe: bool = 
     start_logging()
     clock = SystemClock()
     worker = StoreWorker()
+    if probe:
+        # A probe leaves the person's settings alone: it once saved the offscreen
+        # window's size as theirs, and the app next opened small.
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
     settings = QSettings()
     try:
         first = build_window(folder, clock, worker, kdf_cost, settings, user)

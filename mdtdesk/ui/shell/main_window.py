@@ -43,7 +43,7 @@ from mdtdesk.ui.shell.shortcuts_dialog import show_shortcuts
 from mdtdesk.ui.shell.workspace import Workspace, WorkspaceState
 from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.guarded import confirm
-from mdtdesk.ui.widgets.windows import fit
+from mdtdesk.ui.widgets.windows import fit, keep_on_screen
 from mdtdesk.ui.widgets.worker import StoreWorker
 
 log = logging.getLogger(__name__)
@@ -407,6 +407,9 @@ class MainWindow(QMainWindow):
         for action in self.unlocked_only:
             action.setEnabled(True)
         self.idle_timer.start()
+        # Left small while locked, the window grew to the workspace's size from where it
+        # stood, off the bottom of the screen: bring it back once the layout has settled.
+        QTimer.singleShot(0, lambda: keep_on_screen(self))
 
     @property
     def locked(self) -> bool:

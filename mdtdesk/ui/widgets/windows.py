@@ -42,6 +42,12 @@ def fit(
     _Remember(window, key, settings)
 
 
+def keep_on_screen(window: QWidget) -> None:
+    """Shrink and move a shown window back within its screen: it grows past the screen
+    when new content needs more room than the size it was left at."""
+    _clamp(window)
+
+
 def _clamp(window: QWidget) -> None:
     screen = window.screen() or QGuiApplication.primaryScreen()
     if screen is None:
@@ -51,9 +57,10 @@ def _clamp(window: QWidget) -> None:
     h = min(window.height(), max(room.height() - MARGIN, 240))
     if (w, h) != (window.width(), window.height()):
         window.resize(w, h)
+    # Placed by the size it has, which its contents may keep above the size asked for.
     geometry = window.frameGeometry()
     if not room.contains(geometry):
         window.move(
-            max(room.left(), min(geometry.left(), room.right() - w)),
-            max(room.top(), min(geometry.top(), room.bottom() - h)),
+            max(room.left(), min(geometry.left(), room.right() - geometry.width() + 1)),
+            max(room.top(), min(geometry.top(), room.bottom() - geometry.height() + 1)),
         )
