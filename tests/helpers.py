@@ -83,6 +83,8 @@ def new_store(
 # migration (0.9 s), copying one a few milliseconds. A copy has the template's ids, so
 # a test asking for the same kind of store twice gets a newly made one the second time
 # (two stores with one node id would break sync's clocks).
+# A build must make its store afresh (create_store, create_hub), never from another
+# template, or two kinds would share ids.
 _TEMPLATES: dict[tuple[object, ...], tuple[Path, bytes, str, Actor]] = {}
 _HANDED_OUT: set[tuple[object, ...]] = set()
 

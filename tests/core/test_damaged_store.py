@@ -21,7 +21,7 @@ from mdtdesk.cli.main import main
 from mdtdesk.clock import FixedClock
 from mdtdesk.demo.generator import populate
 from mdtdesk.store import errors, lifecycle
-from tests.helpers import PASSPHRASE, USER, needs_posix, new_store, snapshot
+from tests.helpers import FAST, PASSPHRASE, USER, from_template, needs_posix, new_store, snapshot
 
 UNLOCK = {"MDTDESK_PASSPHRASE": PASSPHRASE, "MDTDESK_USER": USER}
 
@@ -29,9 +29,17 @@ UNLOCK = {"MDTDESK_PASSPHRASE": PASSPHRASE, "MDTDESK_USER": USER}
 @pytest.fixture
 def filled(tmp_path: Path, clock: FixedClock) -> Path:
     folder = tmp_path / "store"
-    store = new_store(folder, clock).store
-    populate(store, patients=60, seed=9)
-    store.close()
+
+    def build(place: Path) -> lifecycle.Created:
+        # Made afresh, not from new_store's template: its ids must be its own.
+        made = lifecycle.create_store(
+            place, ods_code="D82044", practice_name="Test Surgery", user=USER,
+            profession="GP", passphrase=PASSPHRASE, clock=clock, kdf_cost=FAST,
+        )  # fmt: skip
+        populate(made.store, patients=60, seed=9)
+        return made
+
+    from_template(folder, ("filled", 60, 9), clock, build).store.close()
     return folder
 
 

@@ -12,36 +12,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_wheel_holds_the_fonts_and_the_migrations(tmp_path: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps",
-         "--quiet", "--wheel-dir", str(tmp_path), str(ROOT)],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    [wheel] = tmp_path.glob("mdtdesk-*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
-    for face in ("Regular", "Bold", "It", "Semibold"):
-        assert f"mdtdesk/printing/typefaces/SourceSansPro-{face}.ttf" in names
-    assert "mdtdesk/printing/typefaces/OFL-SourceSansPro.txt" in names
-    assert "mdtdesk/store/migrations/script.py.mako" in names
-    assert any(n.startswith("mdtdesk/store/migrations/versions/") for n in names)
-    assert "mdtdesk/data/mdtdesk.desktop" in names
-
-
-def test_the_sdist_holds_the_fonts_their_licence_and_the_desktop_entry(tmp_path: Path) -> None:
+def test_the_sdist_and_the_wheel_built_from_it_hold_what_the_app_reads(tmp_path: Path) -> None:
     import tarfile
 
+    # python -m build makes the sdist, then the wheel from the sdist: so the wheel can
+    # only hold what the sdist carried.
     subprocess.run(
-        [sys.executable, "-m", "build", "--sdist", "--outdir", str(tmp_path),
-         str(ROOT)],
+        [sys.executable, "-m", "build", "--outdir", str(tmp_path), str(ROOT)],
         check=True, capture_output=True,
     )  # fmt: skip
     [sdist] = tmp_path.glob("mdtdesk-*.tar.gz")
     with tarfile.open(sdist) as tar:
-        names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
-    assert "mdtdesk/printing/typefaces/SourceSansPro-Regular.ttf" in names
-    assert "mdtdesk/printing/typefaces/OFL-SourceSansPro.txt" in names
-    assert "mdtdesk/data/mdtdesk.desktop" in names
+        in_sdist = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
+    [wheel] = tmp_path.glob("mdtdesk-*.whl")
+    in_wheel = set(zipfile.ZipFile(wheel).namelist())
+    for names in (in_sdist, in_wheel):
+        for face in ("Regular", "Bold", "It", "Semibold"):
+            assert f"mdtdesk/printing/typefaces/SourceSansPro-{face}.ttf" in names
+        assert "mdtdesk/printing/typefaces/OFL-SourceSansPro.txt" in names
+        assert "mdtdesk/store/migrations/script.py.mako" in names
+        assert any(n.startswith("mdtdesk/store/migrations/versions/") for n in names)
+        assert "mdtdesk/data/mdtdesk.desktop" in names
 
 
 def test_a_missing_tool_skips_its_test_and_says_why(tmp_path: Path) -> None:
