@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from mdtdesk.ui.widgets.guarded import GuardedDialog
@@ -112,7 +113,7 @@ def test_a_window_left_small_stays_on_screen_when_the_workspace_opens(
     settle(qtbot, window)
 
     def on_screen() -> bool:
-        frame = window.frameGeometry()
+        frame: QRect = window.frameGeometry()
         return (
             frame.left() >= room.left()
             and frame.top() >= room.top()
