@@ -114,7 +114,7 @@ def test_a_window_left_small_stays_on_screen_when_the_workspace_opens(
 
     def on_screen() -> bool:
         frame: QRect = window.frameGeometry()
-        return (
+        return bool(
             frame.left() >= room.left()
             and frame.top() >= room.top()
             and (frame.right() <= room.right() or frame.left() == room.left())
