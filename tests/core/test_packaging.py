@@ -71,3 +71,10 @@ def test_the_fonts_load_with_the_first_paper_not_at_import() -> None:
         "assert 'SourceSans' in pdfmetrics.getRegisteredFontNames() and b'SourceSans' in pdf\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_the_copies_the_command_offers_are_the_ones_printing_knows() -> None:
+    from mdtdesk.cli.care_plan_commands import COPIES
+    from mdtdesk.printing.care_plans import COPIES as NAMES
+
+    assert tuple(NAMES) == COPIES
