@@ -1,0 +1,93 @@
+"""One person's hospital use before and after joining the caseload, as the impact
+report defines it (issue 18).
+
+For a person joining on t0, with a window of W days and a report date R:
+- the pre window is the days t0-W to t0-1; the post window the days t0+1 to the
+  earliest of t0+W, the date of death and R (so it may be shorter, or empty);
+- an event counts in a window when its start date falls in it;
+- an emergency admission whose stay covers t0 (start <= t0 <= end) is the index spell:
+  it counts in neither window (it is often why the person was referred);
+- emergency bed days: for each emergency admission counted in a window, the nights
+  from its start to its end (end - start; a same-day stay adds 0), not counting
+  nights after the window's last day (an admission still open counts to that day);
+- person-years: the window's days / 365.25.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+EMERGENCY = "emergency_admission"
+ELECTIVE = "elective_admission"
+AE = "ae_attendance"
+KINDS = (EMERGENCY, ELECTIVE, AE)
+DAYS_PER_YEAR = 365.25
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    start: date
+    end: date | None = None
+
+
+@dataclass(frozen=True)
+class Window:
+    first: date
+    last: date  # inclusive; before `first` when the window is empty
+
+    @property
+    def days(self) -> int:
+        return max(0, (self.last - self.first).days + 1)
+
+    def holds(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+
+@dataclass(frozen=True)
+class Figures:
+    days: int
+    person_years: float
+    emergency_admissions: int
+    elective_admissions: int
+    ae_attendances: int
+    emergency_bed_days: int
+
+
+def windows(
+    t0: date, window_days: int, as_of: date, died: date | None = None
+) -> tuple[Window, Window]:
+    """The pre and post windows of a person who joined on t0."""
+    pre = Window(t0 - timedelta(days=window_days), t0 - timedelta(days=1))
+    ends = [t0 + timedelta(days=window_days), as_of]
+    if died is not None:
+        ends.append(died)
+    return pre, Window(t0 + timedelta(days=1), min(ends))
+
+
+def is_index_spell(event: Event, t0: date) -> bool:
+    return event.kind == EMERGENCY and event.start <= t0 <= (event.end or event.start)
+
+
+def figures(window: Window, events: list[Event], t0: date) -> Figures:
+    counts = dict.fromkeys(KINDS, 0)
+    bed_days = 0
+    for event in events:
+        if not window.holds(event.start) or is_index_spell(event, t0):
+            continue
+        counts[event.kind] += 1
+        if event.kind == EMERGENCY:
+            # Nights from the start, up to the end or the window's last night.
+            stop = window.last + timedelta(days=1)
+            if event.end is not None and event.end < stop:
+                stop = event.end
+            bed_days += max(0, (stop - event.start).days)
+    return Figures(
+        days=window.days,
+        person_years=window.days / DAYS_PER_YEAR,
+        emergency_admissions=counts[EMERGENCY],
+        elective_admissions=counts[ELECTIVE],
+        ae_attendances=counts[AE],
+        emergency_bed_days=bed_days,
+    )
