@@ -18,7 +18,7 @@ def test_the_sdist_and_the_wheel_built_from_it_hold_what_the_app_reads(tmp_path:
     # python -m build makes the sdist, then the wheel from the sdist: so the wheel can
     # only hold what the sdist carried.
     subprocess.run(
-        [sys.executable, "-m", "build", "--outdir", str(tmp_path), str(ROOT)],
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(tmp_path), str(ROOT)],
         check=True, capture_output=True,
     )  # fmt: skip
     [sdist] = tmp_path.glob("mdtdesk-*.tar.gz")
@@ -37,12 +37,23 @@ def test_the_sdist_and_the_wheel_built_from_it_hold_what_the_app_reads(tmp_path:
 
 def test_a_missing_tool_skips_its_test_and_says_why(tmp_path: Path) -> None:
     # The README's Windows recipe has no `age`; off CI that test is skipped, not failed.
+    from tests.core import test_sync_files
+    from tests.helpers import needs_age
+
+    age_test = test_sync_files.test_the_age_tool_decrypts_a_sync_file_with_the_hubs_identity
+    assert needs_age.mark in age_test.pytestmark  # type: ignore[attr-defined]
+    probe = tmp_path / "test_probe.py"
+    probe.write_text(
+        "from tests.helpers import needs_age\n\n\n"
+        "@needs_age\ndef test_uses_age() -> None:\n    raise AssertionError\n"
+    )
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     env["PATH"] = str(Path(sys.executable).parent)  # python, but no age
+    env["PYTHONPATH"] = str(ROOT)
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
-         "tests/core/test_sync_files.py::test_the_age_tool_decrypts_a_sync_file_with_the_hubs_identity"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+         "-p", "no:qt", str(probe)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 skipped" in done.stdout and "the age tool is not installed" in done.stdout

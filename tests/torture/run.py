@@ -106,7 +106,7 @@ def _plans_whole(folder: Path, user: str) -> None:
         store.close()
 
 
-def prepare(base: Path) -> tuple[Path, list[Kind]]:
+def prepare(base: Path, csv_rows: int = 4000) -> tuple[Path, list[Kind]]:
     """One template folder holding every store and input file the kinds need."""
     t = base / "template"
     hub = make_hub(t / "hub", CLOCK)
@@ -127,7 +127,7 @@ def prepare(base: Path) -> tuple[Path, list[Kind]]:
     practice.close()
     rows = ["nhs_number,family_name,given_name,date_of_birth,sex,postcode"]
     numbers = iter(nhs_number.synthetic_numbers(50_000))
-    rows += [f"{next(numbers)},Family{i},Given{i},1940-01-01,F,NR1 3AB" for i in range(4000)]
+    rows += [f"{next(numbers)},Family{i},Given{i},1940-01-01,F,NR1 3AB" for i in range(csv_rows)]
     (t / "big.csv").write_text("\n".join(rows) + "\n")
     cli = [sys.executable, "-m", "mdtdesk"]
     kinds = [
@@ -170,8 +170,8 @@ def _bea_hidden_and_able(folder: Path) -> bool:
     return False
 
 
-def kill_trials(base: Path, count: int, seed: int) -> int:
-    template, kinds = prepare(base)
+def kill_trials(base: Path, count: int, seed: int, csv_rows: int = 4000) -> int:
+    template, kinds = prepare(base, csv_rows)
     rng = random.Random(seed)
     bad = 0
     for k, kind in enumerate(kinds):
