@@ -38,6 +38,7 @@ FIELD = {
     "is_a_carer": "Is a carer",
     "has_respect_form": "ReSPECT form in place",
     "next_review_date": "Next review",
+    "date_of_death": "Date of death",
     "referral_date": "Referral date",
     "referral_source": "Referred by",
     "referral_reason": "Reason for referral",

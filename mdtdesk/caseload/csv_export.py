@@ -51,6 +51,8 @@ def export_caseload(store: OpenStore, out: Path) -> int:
                     "; ".join(conditions.get(p.id, [])),
                     staff.get(p.named_coordinator_id, "") if p.named_coordinator_id else "",
                     p.caseload_status,
+                    p.referral_date.isoformat() if p.referral_date else "",
+                    p.date_of_death.isoformat() if p.date_of_death else "",
                 ]
             )
             count += 1

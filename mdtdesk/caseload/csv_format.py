@@ -6,7 +6,15 @@ import re
 from collections.abc import Mapping
 
 REQUIRED = ("nhs_number", "family_name", "given_name", "date_of_birth", "sex", "postcode")
-OPTIONAL = ("phone", "efi_score", "conditions", "named_coordinator", "caseload_status")
+OPTIONAL = (
+    "phone",
+    "efi_score",
+    "conditions",
+    "named_coordinator",
+    "caseload_status",
+    "referral_date",
+    "date_of_death",
+)
 EXPORT_COLUMNS = REQUIRED + OPTIONAL
 
 # The names EMIS Web and SystmOne reports give these columns (normalised). "Usual GP's
@@ -32,6 +40,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "conditions": ("problems", "active_problems"),
     "named_coordinator": ("coordinator", "care_coordinator"),
     "caseload_status": ("status",),
+    "referral_date": ("date_referred", "referred_on", "join_date", "date_joined"),
+    "date_of_death": ("dod", "died_on", "death_date"),
 }
 
 
@@ -47,16 +57,22 @@ def known(name: str) -> bool:
     return name in EXPORT_COLUMNS or any(name in names for names in ALIASES.values())
 
 
-def resolve(header: list[str], column_map: Mapping[str, str] | None = None) -> dict[str, str]:
+def resolve(
+    header: list[str],
+    column_map: Mapping[str, str] | None = None,
+    columns: tuple[str, ...] = EXPORT_COLUMNS,
+    aliases: Mapping[str, tuple[str, ...]] = ALIASES,
+) -> dict[str, str]:
     """Our column -> the file's (normalised) header name it is read from: the person's
-    choice where they made one, else the column's own name, else a GP system's name."""
+    choice where they made one, else the column's own name, else a GP system's name.
+    columns and aliases are the caseload's unless a file of another kind is read."""
     present = set(header)
     chosen: dict[str, str] = {}
-    for column in EXPORT_COLUMNS:
+    for column in columns:
         if column_map and column in column_map:
             chosen[column] = normalise_header(column_map[column])
             continue
-        for name in (column, *ALIASES.get(column, ())):
+        for name in (column, *aliases.get(column, ())):
             if name in present:
                 chosen[column] = name
                 break

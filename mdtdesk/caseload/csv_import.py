@@ -51,6 +51,8 @@ class ParsedRow:
     conditions: list[str]
     coordinator_id: str | None
     status: str | None
+    referral_date: date | None = None
+    date_of_death: date | None = None
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ class ImportResult:
     shape: Shape = field(default_factory=Shape)
 
 
-class _RowReader:
+class RowReader:
     """One row's cells by column name, collecting a problem for each bad value."""
 
     def __init__(self, line: int, cells: list[str], index: Mapping[str, int | None]) -> None:
@@ -125,7 +127,7 @@ def validate(
     count = 0
     for line, cells in rows:
         count += 1
-        reader = _RowReader(line, cells, index)
+        reader = RowReader(line, cells, index)
         nhs = reader.parse("nhs_number", fields.parse_nhs_number)
         family = reader.parse("family_name", lambda t: fields.parse_name(t, "family name"))
         given = reader.parse("given_name", lambda t: fields.parse_name(t, "given name"))
@@ -136,6 +138,20 @@ def validate(
         efi = reader.parse("efi_score", fields.parse_efi)
         status = reader.parse("caseload_status", fields.parse_status)
         conditions = reader.parse("conditions", fields.parse_conditions) or []
+        referred = reader.parse("referral_date", lambda t: _past_date(t, "referral date", on))
+        died = reader.parse("date_of_death", lambda t: _past_date(t, "date of death", on))
+        if died is not None:
+            # A date of death implies the status; a row that says otherwise is wrong.
+            if status not in (None, "died"):
+                reader.problems.append(
+                    Problem(line, "caseload_status",
+                            f"the row has a date of death but the status {status!r}")
+                )  # fmt: skip
+            status = "died"
+            if dob is not None and died < dob:
+                reader.problems.append(
+                    Problem(line, "date_of_death", "the date of death is before the birth")
+                )
         coordinator_name = " ".join(reader.cell("named_coordinator").split())
         coordinator_id = None
         if coordinator_name:
@@ -174,9 +190,20 @@ def validate(
                 conditions,
                 coordinator_id,
                 status,
+                referred,
+                died,
             )
         )
     return Validation(good, problems, count)
+
+
+def _past_date(text: str, what: str, on: date) -> date | None:
+    parsed = fields.parse_optional_date(text, what)
+    if parsed is not None and parsed > on:
+        raise fields.FieldError(f"the {what} {text.strip()} is in the future")
+    if parsed is not None and parsed.year < 1890:
+        raise fields.FieldError(f"the {what} {text.strip()} is before 1890")
+    return parsed
 
 
 def validate_file(
@@ -332,6 +359,8 @@ def _values(row: ParsedRow) -> dict[str, object]:
         "efi_score": row.efi_score,
         "named_coordinator_id": row.coordinator_id,
         "caseload_status": row.status,
+        "referral_date": row.referral_date,
+        "date_of_death": row.date_of_death,
     }
 
 
@@ -340,7 +369,7 @@ def _new_patient(row: ParsedRow, on: date) -> dict[str, object]:
         **_values(row),
         "nhs_number": row.nhs_number,
         "caseload_status": row.status or "active",
-        "referral_date": on,
+        "referral_date": row.referral_date or on,
         "referral_source": "caseload import",
     }
 

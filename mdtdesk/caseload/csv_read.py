@@ -136,14 +136,14 @@ def _cells(line: str, delimiter: str) -> list[str]:
         return []
 
 
-def _find_header(lines: list[str]) -> tuple[int, str]:
+def _find_header(lines: list[str], is_known: Callable[[str], bool] = known) -> tuple[int, str]:
     """(index of the header line, separator): the first line naming three or more of
     the caseload's columns; else the first line with text, split on its commonest
     separator (the person maps the columns)."""
     for i, line in enumerate(lines):
         best, hits = ",", 0
         for delimiter in DELIMITERS:
-            found = sum(known(normalise_header(c)) for c in _cells(line, delimiter))
+            found = sum(is_known(normalise_header(c)) for c in _cells(line, delimiter))
             if found > hits:
                 best, hits = delimiter, found
         if hits >= 3:
@@ -158,10 +158,14 @@ def _find_header(lines: list[str]) -> tuple[int, str]:
 
 @contextmanager
 def stream_rows(
-    path: Path, progress: Progress | None = None, shape: Shape | None = None
+    path: Path,
+    progress: Progress | None = None,
+    shape: Shape | None = None,
+    is_known: Callable[[str], bool] = known,
 ) -> Iterator[tuple[list[str], Rows]]:
     """The header (normalised) and an iterator over the data rows, read as they are
-    needed. progress gets (bytes read, file size); shape is filled in as it is found."""
+    needed. progress gets (bytes read, file size); shape is filled in as it is found;
+    is_known tells a header name of the file's kind (the caseload's by default)."""
     shape = shape if shape is not None else Shape()
     try:
         raw = open(path, "rb")  # noqa: SIM115 - closed by the with below
@@ -178,7 +182,7 @@ def stream_rows(
         else:
             lines = _eight_bit_lines(path, raw, shape)
         ahead = list(itertools.islice(lines, HEADER_SEARCH))
-        skip, shape.delimiter = _find_header(ahead)
+        skip, shape.delimiter = _find_header(ahead, is_known)
         shape.header_line = skip + 1
         reader = csv.reader(itertools.chain(ahead[skip:], lines), delimiter=shape.delimiter)
 

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from mdtdesk.caseload.csv_export import export_caseload
 from mdtdesk.caseload.csv_import import CsvFileError, ImportRefused, import_caseload
 from mdtdesk.caseload.csv_read import Shape
 from mdtdesk.cli.store_commands import unlock
+
+
+def print_refusal(file: Path, refused: ImportRefused) -> None:
+    validation = refused.validation
+    print(
+        f"{file}: {len(validation.problems)} problem(s) in "
+        f"{validation.data_lines} row(s); nothing was imported:",
+        file=sys.stderr,
+    )
+    for problem in validation.problems:
+        print(f"  {problem}", file=sys.stderr)
+    print("Fix the file, or use --skip-invalid to import the valid rows.", file=sys.stderr)
 
 
 def cmd_caseload(args: argparse.Namespace) -> int:
@@ -25,15 +38,7 @@ def cmd_caseload(args: argparse.Namespace) -> int:
             print(f"Cannot import: {exc}. Nothing was imported.", file=sys.stderr)
             return 2
         except ImportRefused as refused:
-            validation = refused.validation
-            print(
-                f"{args.file}: {len(validation.problems)} problem(s) in "
-                f"{validation.data_lines} row(s); nothing was imported:",
-                file=sys.stderr,
-            )
-            for problem in validation.problems:
-                print(f"  {problem}", file=sys.stderr)
-            print("Fix the file, or use --skip-invalid to import the valid rows.", file=sys.stderr)
+            print_refusal(args.file, refused)
             return 2
     if result.shape.describe() != Shape().describe():
         print(result.shape.describe())

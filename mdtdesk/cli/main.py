@@ -13,6 +13,7 @@ from mdtdesk.cli import (
     caseload_commands,
     credentials,
     display,
+    impact_commands,
     store_commands,
     sync_commands,
 )
@@ -119,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sync_commands.add_parsers(sub, _common)
     care_plan_commands.add_parsers(sub, _common)
+    impact_commands.add_parsers(sub, _common)
     return parser
 
 
@@ -130,6 +132,14 @@ def _console_never_fails() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
+
+
+def _quiet_stdout() -> None:
+    import contextlib
+    import os
+
+    with contextlib.suppress(OSError, ValueError):  # not a real file (a test's buffer)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -152,6 +162,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nmdtdesk: stopped; nothing more was changed.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`mdtdesk report impact | head`): not a fault. Output
+        # goes nowhere from here, so Python's own flush at exit cannot complain.
+        _quiet_stdout()
+        return 141
     except Exception as exc:  # the last resort: one line here, the details in the log
         log_path = start_logging()
         log_unexpected(exc, f"the {args.command} command")

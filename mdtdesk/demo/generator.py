@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import insert, update
+from sqlalchemy.orm import Session
+
 from mdtdesk import nhs_number
 from mdtdesk.clock import today
-from mdtdesk.demo import names, plans
+from mdtdesk.demo import activity, names, plans
 from mdtdesk.store import writes
 from mdtdesk.store.ids import new_id
 from mdtdesk.store.models import (
@@ -28,13 +31,21 @@ from mdtdesk.store.models import (
     Outcome,
     Patient,
     Record,
+    RegisterEvent,
+    RegisterPerson,
     RiskScore,
     Service,
     StaffMember,
+    StoreMeta,
 )
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import name_key, staff_ids_by_name
-from mdtdesk.store.vocab import DEFAULT_SERVICES, discipline_of
+from mdtdesk.store.vocab import (
+    DEFAULT_SERVICES,
+    HOSPITAL_DATA_FROM,
+    HOSPITAL_DATA_TO,
+    discipline_of,
+)
 
 Progress = Callable[[int, int], None]
 Rows = list[dict[str, Any]]
@@ -196,6 +207,10 @@ def _patient(b: _Builder, number: str, staff: list[str], coordinators: list[str]
     has_respect = rng.random() < 0.3
     postcode = f"{rng.choice(names.OUTWARD)} {rng.randint(1, 9)}"
     postcode += rng.choice(letters) + rng.choice(letters)
+    joined = b.day(3 * 365, -7)
+    died = None
+    if status == "died":
+        died = min(b.on - timedelta(days=1), joined + timedelta(days=rng.randint(20, 700)))
     pid = b.add(
         Patient,
         nhs_number=number,
@@ -207,7 +222,8 @@ def _patient(b: _Builder, number: str, staff: list[str], coordinators: list[str]
         postcode=postcode,
         phone=f"01{rng.randint(100, 999)} {rng.randint(100000, 999999)}",
         caseload_status=status,
-        referral_date=b.day(3 * 365, -7),
+        referral_date=joined,
+        date_of_death=died,
         referral_source=rng.choice(names.REFERRAL_SOURCES),
         referral_reason="Complex needs; frequent contact with services",
         named_coordinator_id=coordinator,
@@ -258,27 +274,16 @@ def _patient(b: _Builder, number: str, staff: list[str], coordinators: list[str]
             )
     for _ in range(rng.randint(0, 6)):
         _contact(b, pid, staff, coordinators)
-    for _ in range(rng.choices((0, 1, 2, 3), weights=(55, 25, 12, 8))[0]):
-        started = b.day(3 * 365)
-        admitted = rng.random() < 0.6
+    for visit in activity.caseload_visits(rng, efi, joined, b.on, died):
         b.add(
             HospitalEvent,
             patient_id=pid,
-            kind="admission" if admitted else "ae_attendance",
-            started_on=started,
-            ended_on=started + timedelta(days=rng.randint(1, 14)) if admitted else started,
-            planned=rng.random() < 0.15,
-            hospital=rng.choice(names.HOSPITALS),
-            reason=rng.choice(
-                (
-                    "Fall",
-                    "Chest infection",
-                    "Exacerbation of COPD",
-                    "Heart failure",
-                    "Urinary infection",
-                    "Confusion",
-                )
-            ),
+            kind=visit.kind,
+            started_on=visit.start,
+            ended_on=visit.end,
+            planned=visit.planned,
+            hospital=activity.hospital_name(visit),
+            reason=activity.REASONS[visit.reason][0],
         )
     action_ids = []
     for _ in range(rng.choices((0, 1, 2, 3), weights=(40, 35, 15, 10))[0]):
@@ -439,6 +444,7 @@ def populate(
             progress(i + 1, patients)
     active = [r["id"] for r in b.tables.get(Patient, []) if r["caseload_status"] == "active"]
     _meetings(b, active, staff)
+    register, register_events = activity.register(rng, numbers, 3 * patients, b.on)
     counts: dict[str, int] = {}
     with store.session() as s, s.begin():
         # Parents before children, so foreign keys hold at every insert.
@@ -463,6 +469,24 @@ def populate(
             rows = b.tables.get(model, [])
             writes.bulk_insert(s, model, rows, source="demo data", seed=seed)
             counts[model.__tablename__] = len(rows)
+        # The comparison pool: local to the store, never listed or synced.
+        now = store.clock.now()
+        for table, rows in ((RegisterPerson, register), (RegisterEvent, register_events)):
+            for start in range(0, len(rows), 2000):
+                chunk = rows[start : start + 2000]
+                if table is RegisterPerson:
+                    chunk = [{**row, "imported_at": now} for row in chunk]
+                s.execute(insert(table), chunk)
+            counts[table.__tablename__] = len(rows)
+        if b.tables.get(HospitalEvent):
+            _meta(s, HOSPITAL_DATA_FROM, (b.on - timedelta(days=activity.SPAN)).isoformat())
+            _meta(s, HOSPITAL_DATA_TO, b.on.isoformat())
     if progress is not None:
         progress(patients, patients)
     return DemoSummary(counts)
+
+
+def _meta(s: Session, key: str, value: str) -> None:
+    done = s.execute(update(StoreMeta).where(StoreMeta.key == key).values(value=value))
+    if getattr(done, "rowcount", 1) == 0:
+        s.execute(insert(StoreMeta).values(key=key, value=value))

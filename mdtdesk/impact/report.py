@@ -14,7 +14,7 @@ from typing import Any
 
 from mdtdesk.impact.matching import Person, match
 from mdtdesk.impact.rates import Rate, Ratio, rate, rate_ratio, ratio_of_ratios, wide
-from mdtdesk.impact.windows import Event, Figures, figures, windows
+from mdtdesk.impact.windows import MONTHS, Event, Figures, figures, monthly, windows
 
 WINDOW_DAYS = 365
 
@@ -52,6 +52,23 @@ class Group:
     people: int = 0
     pre: Side = field(default_factory=Side)
     post: Side = field(default_factory=Side)
+    # Months -12 ... 12 from t0: emergency admissions, and how many people were watched.
+    month_admissions: dict[int, int] = field(default_factory=dict)
+    month_people: dict[int, int] = field(default_factory=dict)
+
+    def add_months(self, counts: dict[int, int], watched: set[int]) -> None:
+        for m, n in counts.items():
+            self.month_admissions[m] = self.month_admissions.get(m, 0) + n
+        for m in watched:
+            self.month_people[m] = self.month_people.get(m, 0) + 1
+
+    def months(self) -> list[tuple[int, int, int, float | None]]:
+        """(month, admissions, people watched, admissions per 1,000 people watched)."""
+        out = []
+        for m in (*range(-MONTHS, 0), *range(1, MONTHS + 1)):
+            n, people = self.month_admissions.get(m, 0), self.month_people.get(m, 0)
+            out.append((m, n, people, round(1000 * n / people, 1) if people else None))
+        return out
 
     def rate_ratio(self) -> Ratio:
         return rate_ratio(self.pre.rate(), self.post.rate())
@@ -89,7 +106,9 @@ class Impact:
 
         def group(g: Group) -> dict[str, Any]:
             return {"people": g.people, "pre": side(g.pre), "post": side(g.post),
-                    "rate_ratio": ratio(g.rate_ratio())}  # fmt: skip
+                    "rate_ratio": ratio(g.rate_ratio()),
+                    "monthly": [{"month": m, "emergency_admissions": n, "people": p,
+                                 "per_1000": r} for m, n, p, r in g.months()]}  # fmt: skip
 
         return {
             "window_days": self.window_days,
@@ -134,6 +153,7 @@ def impact(
             group.people += 1
             group.pre.add(figures(pre, events, m.t0))
             group.post.add(figures(post, events, m.t0))
+            group.add_months(*monthly(pre, post, events, m.t0))
     unmatched = sum(1 for m in matches if not m.controls)
     did = ratio_of_ratios(
         (ours.pre.rate(), ours.post.rate()), (theirs.pre.rate(), theirs.post.rate())
@@ -176,8 +196,10 @@ def _warnings(
         if (data_from is not None and data_from > first) or (
             data_to is not None and data_to < last
         ):
+            held = " to ".join(f"{d:%d/%m/%Y}" if d else "?" for d in (data_from, data_to))
             said.append(
-                "The hospital data does not cover both windows for everyone: counts near "
-                "the edges are missing, not zero."
+                f"The hospital data ({held}) does not cover both windows for everyone "
+                f"({first:%d/%m/%Y} to {last:%d/%m/%Y}): counts near the edges are "
+                "missing, not zero."
             )
     return said

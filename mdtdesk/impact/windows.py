@@ -15,6 +15,7 @@ For a person joining on t0, with a window of W days and a report date R:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -91,3 +92,44 @@ def figures(window: Window, events: list[Event], t0: date) -> Figures:
         ae_attendances=counts[AE],
         emergency_bed_days=bed_days,
     )
+
+
+MONTHS = 12
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+
+
+def month_of(day: date, t0: date) -> int:
+    """The month a day falls in, counted from t0: -12 ... -1 before, 1 ... 12 after
+    (months of 30.44 days; t0 itself is month 0, in neither window)."""
+    offset = (day - t0).days
+    if offset < 0:
+        return int(offset // DAYS_PER_MONTH)
+    if offset == 0:
+        return 0
+    return int((offset - 1) // DAYS_PER_MONTH) + 1
+
+
+def monthly(
+    pre: Window, post: Window, events: list[Event], t0: date
+) -> tuple[dict[int, int], set[int]]:
+    """(emergency admissions by month, the months the person was watched in): for the
+    chart of admissions aligned on t0. A month counts as watched when its first day is
+    inside the person's window (so people who died or joined lately drop out)."""
+    counts: dict[int, int] = {}
+    for event in events:
+        if event.kind != EMERGENCY or is_index_spell(event, t0):
+            continue
+        if pre.holds(event.start) or post.holds(event.start):
+            m = month_of(event.start, t0)
+            if -MONTHS <= m <= MONTHS and m != 0:
+                counts[m] = counts.get(m, 0) + 1
+    watched = {m for m in (*range(-MONTHS, 0), *range(1, MONTHS + 1))
+               if (pre if m < 0 else post).holds(t0 + timedelta(days=first_day(m)))}  # fmt: skip
+    return counts, watched
+
+
+def first_day(month: int) -> int:
+    """The first day of a month counted from t0, as a day offset from t0."""
+    if month < 0:
+        return math.ceil(month * DAYS_PER_MONTH)
+    return math.ceil((month - 1) * DAYS_PER_MONTH) + 1

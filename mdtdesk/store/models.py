@@ -106,6 +106,8 @@ class Patient(Record):
     has_respect_form: Mapped[bool] = mapped_column(Boolean, default=False)
     is_a_carer: Mapped[bool] = mapped_column(Boolean, default=False)
     next_review_date: Mapped[date | None] = mapped_column(Date)
+    # A date of death implies the status "died" (caseload import and the record).
+    date_of_death: Mapped[date | None] = mapped_column(Date)
 
 
 class Condition(Record):
@@ -308,6 +310,40 @@ class AuditEvent(Base):
     # Set (not stored) on rows the audit module chained, so the write path can tell them
     # from rows someone tried to add by hand.
     chained = False
+
+
+class RegisterPerson(Base):
+    """Someone on the practice's risk register (the GP system's search of eligible
+    people) who is not on the caseload: the pool the impact report compares with.
+
+    Local to this store: never synced, never listed, never on an agenda."""
+
+    __tablename__ = "register_person"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    nhs_number: Mapped[str] = mapped_column(String(10), unique=True)
+    family_name: Mapped[str | None] = mapped_column(String(100))
+    given_name: Mapped[str | None] = mapped_column(String(100))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(10))
+    efi_score: Mapped[float | None] = mapped_column(Float)
+    date_of_death: Mapped[date | None] = mapped_column(Date)
+    postcode: Mapped[str | None] = mapped_column(String(8))
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class RegisterEvent(Base):
+    """A hospital event of a register person (from a hospital activity import)."""
+
+    __tablename__ = "register_event"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    register_id: Mapped[str] = mapped_column(ForeignKey("register_person.id"), index=True)
+    event: Mapped[str] = mapped_column(String(20))
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    provider: Mapped[str | None] = mapped_column(String(10))
+    diagnosis: Mapped[str | None] = mapped_column(String(10))
 
 
 class Draft(Base):

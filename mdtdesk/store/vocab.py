@@ -163,3 +163,21 @@ AGREED_HOW = {
     "video": "by video call",
     "representative": "with their carer or representative",
 }
+
+
+# Hospital activity as the impact report and the hospital import name it; the store
+# keeps an admission with a planned flag.
+EMERGENCY_ADMISSION, ELECTIVE_ADMISSION, AE_ATTENDANCE = (
+    "emergency_admission",
+    "elective_admission",
+    "ae_attendance",
+)
+# store_meta keys: the first and last start date of any imported hospital event, which
+# the report takes as the days the hospital data covers.
+HOSPITAL_DATA_FROM, HOSPITAL_DATA_TO = "hospital_data_from", "hospital_data_to"
+
+
+def hospital_event_word(kind: str, planned: bool) -> str:
+    if kind == "ae_attendance":
+        return AE_ATTENDANCE
+    return ELECTIVE_ADMISSION if planned else EMERGENCY_ADMISSION

@@ -19,7 +19,14 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from mdtdesk.store import audit, hlc, limits
 from mdtdesk.store.ids import new_id
-from mdtdesk.store.models import SYNC_META, AuditEvent, Record, StoreMeta
+from mdtdesk.store.models import (
+    SYNC_META,
+    AuditEvent,
+    Record,
+    RegisterEvent,
+    RegisterPerson,
+    StoreMeta,
+)
 from mdtdesk.store.sync_tables import SYNC_TABLES
 
 _BULK_OPTION = "mdtdesk_write_path"
@@ -179,7 +186,9 @@ def _guard_bulk(state: ORMExecuteState) -> None:
         raise WritePathError("bulk statements must go through writes.bulk_insert")
 
 
-_FREE = frozenset({StoreMeta, *SYNC_TABLES})
+# Local tables that are written in bulk by their own module (which audits the import):
+# sync bookkeeping, and the risk register, which never syncs.
+_FREE = frozenset({StoreMeta, RegisterPerson, RegisterEvent, *SYNC_TABLES})
 _FREE_TABLES = frozenset(m.__tablename__ for m in _FREE)
 
 

@@ -39,6 +39,7 @@ _PATIENT_FIELDS = {
         "consent_status",
         "consent_recorded_by_id",
         "consent_recorded_at",
+        "date_of_death",
         "deleted",
     ),
     "coordinator": ("named_coordinator_id",),

@@ -64,7 +64,10 @@ def test_rate_ratio_on_the_log_scale_and_none_with_a_zero_count() -> None:
     assert ratio.interval.low == pytest.approx(0.5 * math.exp(-spread))
     assert ratio.interval.high == pytest.approx(0.5 * math.exp(spread))
     assert rate_ratio(rate(0, 100.0), post).value is None
-    assert wide(ratio)  # 0.29 to 0.85: wider than 0.5 to 2
+    assert not wide(ratio)  # 0.29 to 0.85: high / low 2.9, narrower than 0.5 to 2 (4)
+    assert wide(rate_ratio(rate(5, 100.0), rate(3, 100.0)))  # 0.14 to 2.5
+    assert wide(rate_ratio(rate(4, 100.0), rate(4, 100.0)))  # 0.25 to 4.0: high / low 16
+    assert not wide(rate_ratio(rate(2760, 2000.0), rate(909, 1640.0)))  # 0.37 to 0.43
 
 
 def test_difference_in_differences_from_the_four_counts() -> None:

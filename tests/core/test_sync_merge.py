@@ -56,6 +56,7 @@ def world(tmp_path: Path, clock: FixedClock) -> Iterator[World]:
     hub = make_hub(tmp_path / "hub", clock)
     a = make_practice(tmp_path / "a", clock, "A81001", patients=15, first_number=0)
     b = make_practice(tmp_path / "b", clock, "B82002", patients=8, first_number=5000)
+    _someone_declined(a)
     enrol_both(hub, a)
     enrol_both(hub, b)
     w = World(hub, a, b, tmp_path)
@@ -66,6 +67,14 @@ def world(tmp_path: Path, clock: FixedClock) -> Iterator[World]:
     yield w
     for store in (hub, a, b):
         store.close()
+
+
+def _someone_declined(store: OpenStore) -> None:
+    """The demo's random caseload may hold no one who declined; the tests need one."""
+    with store.session() as s, s.begin():
+        people = list(s.execute(select(Patient).order_by(Patient.nhs_number)).scalars())
+        if not any(p.consent_status == "declined" for p in people):
+            people[-1].consent_status = "declined"
 
 
 def a_patient(store: OpenStore, consent_status: str = "given") -> str:
