@@ -14,7 +14,15 @@ from typing import Any
 
 from mdtdesk.impact.matching import Person, match
 from mdtdesk.impact.rates import Rate, Ratio, rate, rate_ratio, ratio_of_ratios, wide
-from mdtdesk.impact.windows import MONTHS, Event, Figures, figures, monthly, windows
+from mdtdesk.impact.windows import (
+    MONTHS,
+    Event,
+    Figures,
+    PreCounts,
+    figures,
+    monthly,
+    windows,
+)
 
 WINDOW_DAYS = 365
 
@@ -56,7 +64,7 @@ class Group:
     month_admissions: dict[int, int] = field(default_factory=dict)
     month_people: dict[int, int] = field(default_factory=dict)
 
-    def add_months(self, counts: dict[int, int], watched: set[int]) -> None:
+    def add_months(self, counts: dict[int, int], watched: tuple[int, ...]) -> None:
         for m, n in counts.items():
             self.month_admissions[m] = self.month_admissions.get(m, 0) + n
         for m in watched:
@@ -135,10 +143,14 @@ def impact(
         m.person.nhs_number: m.events for m in (*caseload, *register)
     }
 
+    counters: dict[str, PreCounts] = {}
+
     def pre_emergencies(person: Person, t0: date) -> int:
-        pre, _ = windows(t0, window_days, as_of, person.died)
-        f = figures(pre, events_of.get(person.nhs_number, []), t0)
-        return f.emergency_admissions
+        counter = counters.get(person.nhs_number)
+        if counter is None:
+            counter = PreCounts(events_of.get(person.nhs_number, []))
+            counters[person.nhs_number] = counter
+        return counter.count(t0, window_days)
 
     joined = [m for m in caseload if m.joined is not None and m.joined <= as_of]
     no_join = sum(1 for m in caseload if m.joined is None)

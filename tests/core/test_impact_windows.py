@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -62,3 +62,26 @@ def test_an_admission_not_yet_discharged_counts_nights_to_the_windows_end() -> N
     _, post = windows(T0, 365, as_of=date(2026, 3, 1))
     f = figures(post, [Event(EMERGENCY, date(2026, 2, 20))], T0)
     assert (f.emergency_admissions, f.emergency_bed_days) == (1, 10)  # 20 Feb to 1 Mar
+
+
+def test_the_chart_months_align_on_joining_and_drop_people_no_longer_watched() -> None:
+    from mdtdesk.impact.windows import first_day, month_of, monthly
+
+    t0 = date(2025, 6, 1)
+    for m in (*range(-12, 0), *range(1, 13)):
+        day = t0 + timedelta(days=first_day(m))
+        assert month_of(day, t0) == m and month_of(day - timedelta(days=1), t0) != m
+    assert (first_day(-12), first_day(-1), first_day(1), first_day(2), first_day(12)) == (
+        -365, -30, 1, 32, 336,
+    )  # fmt: skip
+    died = t0 + timedelta(days=40)
+    pre, post = windows(t0, 365, date(2026, 6, 1), died)
+    events = [
+        Event(EMERGENCY, t0 - timedelta(days=1)),  # month -1
+        Event(EMERGENCY, t0 - timedelta(days=2), t0 + timedelta(days=3)),  # the index spell
+        Event(EMERGENCY, t0 + timedelta(days=35)),  # month 2
+        Event(AE, t0 + timedelta(days=5)),  # not an admission
+    ]
+    counts, watched = monthly(pre, post, events, t0)
+    assert counts == {-1: 1, 2: 1}
+    assert watched == (*range(-12, 0), 1, 2)  # died on day 40: month 3 starts on day 62
