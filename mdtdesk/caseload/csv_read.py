@@ -212,9 +212,11 @@ def stream_rows(
         yield shape.columns, rows()
 
 
-def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], Shape]:
+def read_rows(
+    path: Path, is_known: Callable[[str], bool] = known
+) -> tuple[list[str], list[tuple[int, list[str]]], Shape]:
     """Header names (normalised), (line number, cells) for each data row, all held, and
     what was found about the file: for the desktop's column-mapping preview."""
     shape = Shape()
-    with stream_rows(path, shape=shape) as (header, rows):
+    with stream_rows(path, shape=shape, is_known=is_known) as (header, rows):
         return header, list(rows), shape

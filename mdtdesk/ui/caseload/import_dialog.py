@@ -1,4 +1,5 @@
-"""Import a caseload CSV: choose the file, map its columns, preview, check, import."""
+"""Import a CSV (the caseload, hospital activity or the risk register): choose the
+file, map its columns, preview, check every row, import all or nothing."""
 
 from __future__ import annotations
 
@@ -23,20 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mdtdesk.caseload.csv_format import OPTIONAL, REQUIRED, resolve
-from mdtdesk.caseload.csv_import import (
-    ImportRefused,
-    ImportResult,
-    Validation,
-    import_caseload,
-    validate,
-)
+from mdtdesk.caseload.csv_import import ImportRefused, Validation
 from mdtdesk.caseload.csv_read import Shape, read_rows
-from mdtdesk.clock import today
 from mdtdesk.labels import field_label
 from mdtdesk.store.opened import OpenStore
-from mdtdesk.store.staff import staff_ids_by_name
-from mdtdesk.ui.widgets.changes import Change
+from mdtdesk.ui.caseload.csv_kinds import CASELOAD, CsvKind
 from mdtdesk.ui.widgets.files import open_name
 from mdtdesk.ui.widgets.rows_model import RowsModel
 from mdtdesk.ui.widgets.windows import fit
@@ -50,20 +42,28 @@ Cells = tuple[int, list[str]]
 class ImportDialog(QDialog):
     imported = Signal(object)
 
-    def __init__(self, store: OpenStore, worker: StoreWorker, parent: QWidget | None = None):
+    def __init__(
+        self,
+        store: OpenStore,
+        worker: StoreWorker,
+        parent: QWidget | None = None,
+        kind: CsvKind = CASELOAD,
+    ):
         super().__init__(parent)
+        self.kind = kind
         self.store = store
         self.worker = worker
         self.header: list[str] = []
         self.rows: list[Cells] = []
         self.shape = Shape()
         self.validation: Validation | None = None
-        self.setWindowTitle("Import a caseload CSV")
+        self.ready = 0
+        self.setWindowTitle(f"Import a {kind.name}")
         fit(self, "import", 900, 680)
 
         self.path = QLineEdit()
         self.path.setAccessibleName("CSV file")
-        self.path.setPlaceholderText("The CSV your GP system search exported")
+        self.path.setPlaceholderText(kind.placeholder)
         self.path.returnPressed.connect(self.read_file)
         choose = QPushButton("&Choose file…")
         choose.clicked.connect(self._choose)
@@ -74,9 +74,9 @@ class ImportDialog(QDialog):
         self.mapping: dict[str, QComboBox] = {}
         mapping_box = QGroupBox("Columns: which column of the file holds each field")
         mapping_form = QFormLayout(mapping_box)
-        for column in (*REQUIRED, *OPTIONAL):
+        for column in (*kind.required, *kind.optional):
             combo = QComboBox()
-            label = field_label(column) + (" *" if column in REQUIRED else "")
+            label = field_label(column) + (" *" if column in kind.required else "")
             combo.setAccessibleName(f"File column for {label.rstrip(' *')}")
             combo.currentIndexChanged.connect(self._mapping_changed)
             self.mapping[column] = combo
@@ -131,7 +131,9 @@ class ImportDialog(QDialog):
         layout.addLayout(buttons)
 
     def _choose(self) -> None:
-        name = open_name(self, "csv", "Choose a caseload CSV", "CSV files (*.csv);;All files (*)")
+        name = open_name(
+            self, "csv", f"Choose a {self.kind.name}", "CSV files (*.csv);;All files (*)"
+        )
         if name:
             self.path.setText(name)
             self.read_file()
@@ -140,11 +142,12 @@ class ImportDialog(QDialog):
     def read_file(self) -> None:
         path = Path(self.path.text().strip())
         self.summary.setText("Reading the file…")
-        self.worker.query(lambda: read_rows(path), self._read, self._failed)
+        known = self.kind.is_known
+        self.worker.query(lambda: read_rows(path, known), self._read, self._failed)
 
     def _read(self, result: tuple[list[str], list[Cells], Shape]) -> None:
         self.header, self.rows, self.shape = result
-        guessed = resolve(self.header)
+        guessed = self.kind.guess(self.header)
         for column, combo in self.mapping.items():
             combo.blockSignals(True)
             combo.clear()
@@ -181,19 +184,15 @@ class ImportDialog(QDialog):
         if not self.header:
             return
         store, header, rows, mapping = self.store, self.header, self.rows, self.column_map()
-
-        def run() -> Validation:
-            with store.session() as s:
-                staff = staff_ids_by_name(s)
-            return validate(header, rows, staff, today(store.clock), mapping)
-
+        check = self.kind.check
         self.summary.setText("Checking every row…")
-        self.worker.query(run, self._checked, self._failed)
+        self.worker.query(lambda: check(store, header, rows, mapping), self._checked, self._failed)
 
-    def _checked(self, validation: Validation) -> None:
+    def _checked(self, checked: tuple[int, Validation]) -> None:
+        self.ready, validation = checked
         self.validation = validation
         self.problems.setStringList([str(p) for p in validation.problems])
-        good, bad = len(validation.rows), len(validation.problems)
+        good, bad = self.ready, len(validation.problems)
         if bad:
             self.summary.setText(
                 f"{good} of {validation.data_lines} rows are ready; {bad} problem(s) listed "
@@ -205,7 +204,9 @@ class ImportDialog(QDialog):
 
     def _update_buttons(self) -> None:
         v = self.validation
-        ready = v is not None and bool(v.rows) and (not v.problems or self.skip_invalid.isChecked())
+        ready = (
+            v is not None and self.ready > 0 and (not v.problems or self.skip_invalid.isChecked())
+        )
         self.import_button.setEnabled(ready)
 
     # -- importing -------------------------------------------------------------------
@@ -216,11 +217,10 @@ class ImportDialog(QDialog):
         self.progress.setRange(0, 0)
         self.progress.show()
         self.summary.setText("Importing…")
+        run = self.kind.run
         self.worker.op_with_progress(
-            Change.RECORDS,
-            lambda progress: import_caseload(
-                store, path, skip_invalid=skip, column_map=mapping, progress=progress
-            ),
+            self.kind.changes,
+            lambda progress: run(store, path, skip, mapping, progress),
             self._imported,
             self._failed,
             self._progress,
@@ -230,19 +230,15 @@ class ImportDialog(QDialog):
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
 
-    def _imported(self, result: ImportResult) -> None:
+    def _imported(self, result: object) -> None:
         self.progress.setValue(self.progress.maximum())
-        skipped = f", {len(result.skipped)} skipped" if result.skipped else ""
-        self.summary.setText(
-            f"Imported: {result.created} new, {result.updated} updated, "
-            f"{result.unchanged} unchanged{skipped}."
-        )
+        self.summary.setText(self.kind.describe(result))
         self.imported.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
         self.progress.hide()
         if isinstance(exc, ImportRefused):
-            self._checked(exc.validation)
+            self._checked((0, exc.validation))
             self.summary.setText(f"Nothing was imported: {exc}")
             return
         self.summary.setText(str(exc))

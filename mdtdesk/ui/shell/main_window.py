@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
@@ -185,6 +186,12 @@ class MainWindow(QMainWindow):
         self.meeting_mode_action = act("&Open meeting mode", "Ctrl+Shift+O", self._meeting_mode)
         self.worklist_action = act("Show my &actions", "Ctrl+Shift+T", self._show_worklist)
         self.coordinators_action = act("Show &coordinators", "Ctrl+Shift+C", self._show_loads)
+        self.overview_action = act("Show the &overview", "Ctrl+Shift+H", self._on_workspace(
+            lambda w: w.show_overview()))  # fmt: skip
+        self.hospital_action = act("Import &hospital activity CSV…", "", self._on_workspace(
+            lambda w: w.import_csv("hospital")))  # fmt: skip
+        self.register_action = act("Import the risk &register CSV…", "", self._on_workspace(
+            lambda w: w.import_csv("register")))  # fmt: skip
         self.services_action = act("Referral &services…", "", self._edit_services)
         self.contact_action = act("&Log a contact…", "Ctrl+Shift+L", self._log_contact)
         self.care_plan_action = act("Edit care &plan…", "Ctrl+Shift+P", self._edit_care_plan)
@@ -213,6 +220,9 @@ class MainWindow(QMainWindow):
         actions_menu.addAction(self.worklist_action)
         actions_menu.addAction(self.coordinators_action)
         actions_menu.addAction(self.services_action)
+        reports_menu = self.menuBar().addMenu("&Reports")
+        for action in (self.overview_action, self.hospital_action, self.register_action):
+            reports_menu.addAction(action)
         sync_menu = self.menuBar().addMenu("&Sync")
         sync_menu.addAction(self.sync_action)
         sync_menu.addAction(self.sync_export_action)
@@ -221,6 +231,9 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.keys_action)
         help_menu.addAction(self.about_action)
         self.unlocked_only = (
+            self.overview_action,
+            self.hospital_action,
+            self.register_action,
             self.worklist_action,
             self.coordinators_action,
             self.services_action,
@@ -267,6 +280,13 @@ class MainWindow(QMainWindow):
 
     def _about(self) -> None:
         QMessageBox.about(self, "About mdtdesk", self.about_text())
+
+    def _on_workspace(self, do: Callable[[Workspace], None]) -> Callable[[], None]:
+        def run() -> None:
+            if self.workspace is not None:
+                do(self.workspace)
+
+        return run
 
     def _show_worklist(self) -> None:
         if self.workspace is not None:

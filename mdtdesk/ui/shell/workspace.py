@@ -17,7 +17,9 @@ from mdtdesk.ui.actions.services_dialog import ServicesDialog
 from mdtdesk.ui.actions.worklist_view import WorklistView
 from mdtdesk.ui.careplan.care_plan_dialogs import print_meeting_plans
 from mdtdesk.ui.caseload.caseload_view import CaseloadState, CaseloadView
+from mdtdesk.ui.caseload.csv_kinds import CASELOAD, HOSPITAL, REGISTER, CsvKind
 from mdtdesk.ui.caseload.import_dialog import ImportDialog
+from mdtdesk.ui.home.overview_view import OverviewView
 from mdtdesk.ui.meetings.meeting_mode import MeetingMode
 from mdtdesk.ui.meetings.meetings_view import MeetingsView
 from mdtdesk.ui.record.patient_view import FORM, PatientView
@@ -76,6 +78,8 @@ class Workspace(QWidget):
         self.tabs.addTab(self.coordinators, "Coordinators")
         self.sync = SyncView(store, worker)
         self.tabs.addTab(self.sync, "Sync")
+        self.overview = OverviewView(store, worker, self)
+        self.tabs.addTab(self.overview, "Overview")
         for fixed in range(self.tabs.count()):
             self.tabs.tabBar().setTabButton(fixed, QTabBar.ButtonPosition.RightSide, None)
         self.tabs.tabCloseRequested.connect(self.close_tab)
@@ -162,6 +166,10 @@ class Workspace(QWidget):
     def show_sync(self) -> None:
         self.tabs.setCurrentWidget(self.sync)
 
+    def show_overview(self) -> None:
+        self.tabs.setCurrentWidget(self.overview)
+        self.overview.setFocus()
+
     def _retitle(self, view: PatientView, title: str) -> None:
         index = self.tabs.indexOf(view)
         if index >= 0:
@@ -199,9 +207,11 @@ class Workspace(QWidget):
     def _referred(self, patient_id: str) -> None:
         self.open_patient(patient_id)
 
-    def import_csv(self) -> None:
-        dialog = ImportDialog(self.store, self.worker, self)
-        dialog.setObjectName("import-dialog")
+    def import_csv(self, kind: str = "caseload") -> None:
+        kinds: dict[str, CsvKind] = {"caseload": CASELOAD, "hospital": HOSPITAL,
+                                     "register": REGISTER}  # fmt: skip
+        dialog = ImportDialog(self.store, self.worker, self, kinds[kind])
+        dialog.setObjectName("import-dialog" if kind == "caseload" else f"import-{kind}-dialog")
         dialog.open()
 
     # -- lock and unlock -----------------------------------------------------------
@@ -278,5 +288,6 @@ class Workspace(QWidget):
         self.worklist.clear()
         self.coordinators.clear()
         self.sync.clear()
+        self.overview.clear()
         while self.tabs.count() > 1:
             self.tabs.removeTab(1)
