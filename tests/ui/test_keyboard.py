@@ -67,7 +67,7 @@ def test_no_record_field_shares_its_alt_key_with_a_menu(qtbot, demo_dir, make_wi
     view = window.workspace.open_patient(window.workspace.caseload.model.row_at(0).patient_id)
     menus = {_key(a.text()) for a in window.menuBar().actions()}
     fields = [_key(w.text()) for w in view.form.findChildren(QLabel) if "&" in w.text()]
-    assert menus.isdisjoint(fields), menus & set(fields)
+    assert menus.isdisjoint(fields), (menus & set(fields), sorted(fields))
 
 
 def _key(text: str) -> str:

@@ -68,7 +68,7 @@ class OverviewView(QWidget):
         self.chart = ImpactChart()
         self.numbers_button = QPushButton("Show the chart's &numbers (Ctrl+T)")
         self.numbers_button.clicked.connect(self.toggle_numbers)
-        self.print_button = QPushButton("Save the impact &report as PDF…")
+        self.print_button = QPushButton("Save the impact report as P&DF…")
         self.print_button.clicked.connect(self.save_report)
         QShortcut(QKeySequence("Ctrl+T"), self, self.toggle_numbers,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip

@@ -200,8 +200,13 @@ class MainWindow(QMainWindow):
             "&Keyboard shortcuts", QKeySequence.StandardKey.HelpContents, self._keys
         )
         self.about_action = act("&About mdtdesk", "", self._about)
+        # No Reports menu: every Alt letter a seventh menu could take is already a record
+        # field's (tests/ui/test_keyboard.py), so the overview and imports live in File.
         file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.overview_action)
+        file_menu.addSeparator()
+        for action in (self.import_action, self.hospital_action, self.register_action):
+            file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.prefs_action)
         file_menu.addAction(self.lock_action)
@@ -220,9 +225,6 @@ class MainWindow(QMainWindow):
         actions_menu.addAction(self.worklist_action)
         actions_menu.addAction(self.coordinators_action)
         actions_menu.addAction(self.services_action)
-        reports_menu = self.menuBar().addMenu("&Reports")
-        for action in (self.overview_action, self.hospital_action, self.register_action):
-            reports_menu.addAction(action)
         sync_menu = self.menuBar().addMenu("&Sync")
         sync_menu.addAction(self.sync_action)
         sync_menu.addAction(self.sync_export_action)
