@@ -200,7 +200,7 @@ def _warnings(
             "be chance."
         )
     if unmatched:
-        said.append(f"{unmatched} of {len(matches)} caseload people had no one like them "
+        said.append(f"{unmatched:,} of {len(matches):,} caseload people had no one like them "
                     "on the register to compare with.")  # fmt: skip
     if matches and (data_from is not None or data_to is not None):
         first = min(m.t0 for m in matches) - timedelta(days=window_days)

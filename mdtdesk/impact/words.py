@@ -80,7 +80,7 @@ def month_rows(impact: Impact) -> list[list[str]]:
     for (m, n, p, r), (_, cn, cp, cr) in zip(
         impact.caseload.months(), impact.comparison.months(), strict=True
     ):
-        rows.append([f"{m:+d}", f"{n}", f"{p}", number(r), f"{cn}", f"{cp}", number(cr)])
+        rows.append([f"{m:+d}", f"{n:,}", f"{p:,}", number(r), f"{cn:,}", f"{cp:,}", number(cr)])
     return rows
 
 

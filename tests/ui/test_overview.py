@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from mdtdesk.ui.caseload.import_dialog import ImportDialog
 from tests.ui.conftest import lock_and_unlock, settle, unlock
@@ -77,4 +77,29 @@ def test_hospital_activity_imported_in_the_app_reaches_the_overview(
     assert dialog.summary.text().startswith("Imported: 1 event(s) for caseload people")
     settle(qtbot, window)
     assert workspace.overview.impact is not before  # reloaded on the import's change
+    dialog.reject()
+
+
+def test_enter_in_the_path_field_reads_the_file_and_opens_no_chooser(
+    qtbot, make_window, demo_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    # Found driving the app: Enter read the typed file and then also opened the file
+    # chooser, because "Choose file…" was the dialog's default button.
+    opened: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda *args, **kw: (opened.append("chooser"), ("", ""))[1])  # fmt: skip
+    window = make_window(demo_dir)
+    unlock(qtbot, window)
+    extract = tmp_path / "sus.csv"
+    extract.write_text("nhs_number,event,start_date\n9990000018,ae,2026-01-02\n", "utf-8")
+    window.hospital_action.trigger()
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ImportDialog))
+    qtbot.waitExposed(dialog)
+    dialog.path.setFocus()
+    qtbot.keyClicks(dialog.path, str(extract))
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
+    settle(qtbot, window)
+    assert opened == []
+    assert dialog.isVisible()
+    assert dialog.mapping["event"].currentData() == "event"
     dialog.reject()

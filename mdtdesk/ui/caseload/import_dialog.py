@@ -108,6 +108,10 @@ class ImportDialog(QDialog):
         self.import_button.clicked.connect(self.run_import)
         close = QPushButton("Close")
         close.clicked.connect(self.reject)
+        # Enter in the path field reads the file; it must not also press a button (the
+        # chooser opened on top, and a write should take a deliberate Alt+I or click).
+        for button in (choose, self.import_button, close):
+            button.setAutoDefault(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.skip_invalid)
         buttons.addStretch(1)
