@@ -86,8 +86,12 @@ def test_enter_in_the_path_field_reads_the_file_and_opens_no_chooser(
     # Found driving the app: Enter read the typed file and then also opened the file
     # chooser, because "Choose file…" was the dialog's default button.
     opened: list[str] = []
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        lambda *args, **kw: (opened.append("chooser"), ("", ""))[1])  # fmt: skip
+
+    def chooser(*args: object, **kw: object) -> tuple[str, str]:
+        opened.append("chooser")
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", chooser)
     window = make_window(demo_dir)
     unlock(qtbot, window)
     extract = tmp_path / "sus.csv"
