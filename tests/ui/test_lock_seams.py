@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 from shiboken6 import isValid
 from sqlalchemy import select
 
@@ -180,3 +180,26 @@ def test_a_half_typed_referral_comes_back_after_a_lock(qtbot, demo_dir, make_win
     later = window.workspace.findChild(ReferralDialog, "referral-dialog")
     assert later is None or not later.isVisible()
     assert drafts.draft_for(window.store, NO_PATIENT, REFERRAL) is None
+
+
+def test_ctrl_l_locks_from_inside_a_window_modal_dialog(qtbot, demo_dir, make_window) -> None:
+    # Found driving the app: Ctrl+L in the hospital import dialog did nothing, and the
+    # passphrase typed next went into the dialog's path field. A dialog opened with
+    # open() blocks the main window, and Qt gives a blocked window no shortcuts.
+    window = make_window(demo_dir)
+    unlock(qtbot, window)
+    for open_dialog in (window.hospital_action.trigger, lambda: typed_referral(window)):
+        open_dialog()
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QDialog)
+        qtbot.waitExposed(dialog)
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow, timeout=2000)
+        qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+        assert window.locked, dialog.windowTitle()
+        settle(qtbot, window)
+        qtbot.wait(50)
+        assert not isValid(dialog) or not dialog.isVisible()
+        assert window.stack.currentWidget() is window.unlock
+        unlock(qtbot, window)
+        settle(qtbot, window)

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -39,6 +39,7 @@ from mdtdesk.store.keyfile import KdfCost
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.ui.access.unlock_panel import UnlockPanel
 from mdtdesk.ui.meetings.meeting_bar import describe
+from mdtdesk.ui.shell.app_watch import AppWatch
 from mdtdesk.ui.shell.preferences import Preferences, PreferencesDialog
 from mdtdesk.ui.shell.shortcuts_dialog import show_shortcuts
 from mdtdesk.ui.shell.workspace import Workspace, WorkspaceState
@@ -49,29 +50,7 @@ from mdtdesk.ui.widgets.worker import StoreWorker
 
 log = logging.getLogger(__name__)
 
-ACTIVITY = frozenset(
-    {
-        QEvent.Type.KeyPress,
-        QEvent.Type.MouseButtonPress,
-        QEvent.Type.MouseMove,
-        QEvent.Type.Wheel,
-        QEvent.Type.TouchBegin,
-    }
-)
 SHOW_BUSY_AFTER_MS = 500
-
-
-class IdleWatch(QObject):
-    """Restarts a timer on every key press or mouse use anywhere in the app."""
-
-    def __init__(self, timer: QTimer) -> None:
-        super().__init__()
-        self.timer = timer
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() in ACTIVITY and self.timer.isActive():
-            self.timer.start()
-        return False
 
 
 def _keep_and_close(
@@ -152,12 +131,11 @@ class MainWindow(QMainWindow):
         self.idle_timer.setSingleShot(True)
         self.idle_timer.timeout.connect(lambda: self.lock(idle=True))
         self.set_idle_timeout_ms(self.prefs.idle_minutes * 60_000)
-        self._watch = IdleWatch(self.idle_timer)
+        self._make_actions()
+        self._watch = AppWatch(self.idle_timer, self.lock_action)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self._watch)
-
-        self._make_actions()
         self._show_locked(preselect, locked=False)
 
     # -- actions and menus -----------------------------------------------------------
