@@ -62,7 +62,7 @@ def open_and_list(folder: Path, kf: keyfile.KeyFile, key: bytes, clock: FixedClo
     start = time.perf_counter()
     # The unlock path after the KDF: engine, key check, migrations check, audit, rows.
     store = lifecycle._open_with_keys(  # timing the part after the KDF
-        StorePaths(folder), kf, {kf.generation: key}, Actor(None, USER), clock
+        StorePaths(folder), {kf.generation: key}, Actor(None, USER), clock, "bench", 0.0
     )
     rows = caseload_rows(store)
     elapsed = time.perf_counter() - start

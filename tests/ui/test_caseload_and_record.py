@@ -22,6 +22,8 @@ from tests.ui.conftest import answer_next_message_box, settle, unlock
 def _ready(qtbot, make_window, demo_dir) -> MainWindow:
     window: MainWindow = make_window(demo_dir)
     unlock(qtbot, window)
+    assert window.workspace is not None
+    window.workspace.show_caseload()  # Ctrl+F: the app opens on the overview
     return window
 
 

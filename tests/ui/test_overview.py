@@ -107,3 +107,21 @@ def test_enter_in_the_path_field_reads_the_file_and_opens_no_chooser(
     assert dialog.isVisible()
     assert dialog.mapping["event"].currentData() == "event"
     dialog.reject()
+
+
+def test_the_app_opens_on_the_overview_and_a_lock_keeps_the_task_in_hand(
+    qtbot, make_window, demo_dir: Path
+) -> None:
+    window = make_window(demo_dir)
+    unlock(qtbot, window)
+    workspace = window.workspace
+    assert workspace is not None
+    assert workspace.tabs.currentWidget() is workspace.overview
+    assert workspace.overview.isAncestorOf(QApplication.focusWidget()) or (
+        QApplication.focusWidget() is workspace.overview
+    )
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert workspace.tabs.currentWidget() is workspace.caseload
+    lock_and_unlock(qtbot, window)
+    again = window.workspace
+    assert again is not None and again.tabs.currentWidget() is again.caseload

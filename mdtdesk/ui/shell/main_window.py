@@ -400,6 +400,8 @@ class MainWindow(QMainWindow):
         state = self.last_state
         if state is not None and state.staff_id == store.actor.staff_id:
             self.workspace.restore(state)
+        else:
+            self.workspace.show_overview()  # the home screen, unless a lock left a task
         self.last_state = None
         self.practice_label.setText(self.practice_name)
         self.user_label.setText(f"User: {store.actor.name}")
