@@ -169,3 +169,16 @@ def parse_status(text: str) -> str | None:
     if value not in CASELOAD_STATUS:
         raise FieldError(f"{text.strip()!r} is not one of {', '.join(CASELOAD_STATUS)}")
     return value
+
+
+# A cell a spreadsheet would run as a formula gets a leading apostrophe on the way out
+# (CSV injection); the caseload import takes it off again.
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def neutralise(value: str) -> str:
+    return "'" + value if _FORMULA.match(value) else value
+
+
+def restore(value: str) -> str:
+    return value[1:] if value.startswith("'") and _FORMULA.match(value) else value

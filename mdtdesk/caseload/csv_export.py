@@ -9,7 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from mdtdesk.caseload.csv_format import EXPORT_COLUMNS, neutralise
+from mdtdesk.caseload.csv_format import EXPORT_COLUMNS
+from mdtdesk.fields import neutralise
 from mdtdesk.store import atomic, audit
 from mdtdesk.store.models import Condition, Patient
 from mdtdesk.store.opened import OpenStore

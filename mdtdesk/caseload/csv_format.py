@@ -82,12 +82,3 @@ def resolve(
 # A cell a spreadsheet would run as a formula (CSV injection) starts with one of these;
 # the export puts an apostrophe before it, as spreadsheets do, and the import takes one
 # apostrophe off again, so every value goes out and comes back exactly.
-_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
-
-
-def neutralise(value: str) -> str:
-    return "'" + value if _FORMULA.match(value) else value
-
-
-def restore(value: str) -> str:
-    return value[1:] if value.startswith("'") and _FORMULA.match(value) else value

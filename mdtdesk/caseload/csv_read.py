@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from mdtdesk.caseload.csv_format import known, normalise_header, restore
+from mdtdesk.caseload.csv_format import known, normalise_header
 from mdtdesk.errors import Refusal
+from mdtdesk.fields import restore
 
 Progress = Callable[[int, int], None]
 Rows = Iterator[tuple[int, list[str]]]

@@ -15,8 +15,23 @@ from mdtdesk.caseload.hospital_csv import import_hospital
 from mdtdesk.caseload.register_csv import import_register
 from mdtdesk.cli.caseload_commands import print_refusal
 from mdtdesk.cli.store_commands import unlock
-from mdtdesk.impact.from_store import store_impact
+from mdtdesk.impact.export import save_figures_csv
+from mdtdesk.impact.from_store import hub_entries, store_impact
+from mdtdesk.impact.pooling import (
+    DISCLOSURE,
+    SHORT_HEADER,
+    Entry,
+    disclosed_json,
+    disclosed_warnings,
+    short_rows,
+)
+from mdtdesk.impact.questionnaire import QuestionnaireInvalid
+from mdtdesk.impact.report import WINDOW_DAYS
 from mdtdesk.impact.words import figures_table, headline
+from mdtdesk.patients import voice
+from mdtdesk.patients.voice_figures import voice_figures, voice_lines
+from mdtdesk.store.opened import OpenStore
+from mdtdesk.sync import keys
 
 
 def add_parsers(sub: Any, common: Callable[..., None]) -> None:
@@ -32,6 +47,16 @@ def add_parsers(sub: Any, common: Callable[..., None]) -> None:
         imp.add_argument("--skip-invalid", action="store_true", help="import the valid rows only")
         parser.set_defaults(run=cmd_hospital if name == "hospital" else cmd_register)
 
+    ask = sub.add_parser("questionnaire", help="the experience questionnaire: show or load")
+    asks = ask.add_subparsers(dest="action", metavar="ACTION", required=True)
+    show = asks.add_parser("show", help="print the questionnaire's items")
+    common(show)
+    show.add_argument("--json", action="store_true", help="print it as JSON (the load format)")
+    take = asks.add_parser("load", help="use another item set (for example, a licensed P3CEQ)")
+    common(take)
+    take.add_argument("file", type=Path, metavar="FILE.json")
+    ask.set_defaults(run=cmd_questionnaire)
+
     report = sub.add_parser("report", help="reports: the impact report")
     kinds = report.add_subparsers(dest="action", metavar="REPORT", required=True)
     imp = kinds.add_parser("impact", help="emergency admissions before and after joining")
@@ -40,6 +65,7 @@ def add_parsers(sub: Any, common: Callable[..., None]) -> None:
     imp.add_argument("--as-of", type=_as_of, default=None, metavar="DATE")
     imp.add_argument("--json", action="store_true", help="print a JSON object")
     imp.add_argument("--pdf", type=Path, metavar="FILE", help="save the report as a PDF")
+    imp.add_argument("--csv", type=Path, metavar="FILE", help="save the figures as CSV")
     report.set_defaults(run=cmd_report)
 
 
@@ -103,21 +129,98 @@ def cmd_register(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     with unlock(args) as store:
+        with store.session() as s:
+            hub = keys.role(s) == "hub"
+        if hub:
+            return _pooled_report(store, args)
         impact = store_impact(store, args.as_of, args.window_days)
+        voice = voice_figures(store)
         if args.pdf is not None:
             from mdtdesk.printing.impact_paper import save_impact
 
-            save_impact(store, impact, args.pdf)
+            save_impact(store, impact, args.pdf, voice)
+        if args.csv is not None:
+            practice = store.practice()
+            entry = Entry(practice.ods_code, practice.name, impact)
+            save_figures_csv(store, [entry], args.csv, suppress=False)
     if args.json:
-        print(json.dumps(impact.as_json(), indent=2))
+        print(json.dumps({**impact.as_json(), "voice": voice.as_json()}, indent=2))
     else:
         print(headline(impact))
         for warning in impact.warnings:
             print(f"Warning: {warning}")
-        header, rows = figures_table(impact)
-        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-        for row in [header, *rows]:
-            print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        _print_table(*figures_table(impact))
+        print(f"\nThe person's voice ({voice.questionnaire}):")
+        for line in voice_lines(voice):
+            print(f"  {line}")
+    _saved(args)
+    return 0
+
+
+def _print_table(header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _saved(args: argparse.Namespace) -> None:
+    for path in (args.pdf, args.csv):
+        if path is not None:
+            print(f"Saved the report to {path}.", file=sys.stderr if args.json else sys.stdout)
+
+
+def _pooled_report(store: OpenStore, args: argparse.Namespace) -> int:
+    """At a hub: each practice's figures and the locality's, under disclosure control
+    (the hub's figures are as each practice last sent them: no --as-of or window)."""
+    if args.as_of is not None or args.window_days != WINDOW_DAYS:
+        print("A hub pools the figures each practice sent (a 365-day window, as of each "
+              "practice's newest sync file): --as-of and --window-days are for a "
+              "practice's store.", file=sys.stderr)  # fmt: skip
+        return 2
+    entries = hub_entries(store)
+    if not entries:
+        print("No practice has sent its impact figures yet: they come in each practice's "
+              "sync file (mdtdesk sync export), once imported here.", file=sys.stderr)  # fmt: skip
+        return 2 if args.pdf is not None or args.csv is not None else 0
     if args.pdf is not None:
-        print(f"Saved the report to {args.pdf}.", file=sys.stderr if args.json else sys.stdout)
+        from mdtdesk.printing.pooled_paper import save_pooled
+
+        save_pooled(store, entries, args.pdf)
+    if args.csv is not None:
+        save_figures_csv(store, entries, args.csv, suppress=True)
+    locality = entries[-1].figures
+    if args.json:
+        print(json.dumps({"disclosure_control": DISCLOSURE,
+                          "warnings": disclosed_warnings(locality),
+                          "rows": disclosed_json(entries)}, indent=2))  # fmt: skip
+    else:
+        print(DISCLOSURE)
+        for warning in disclosed_warnings(locality):
+            print(f"Warning (the locality): {warning}")
+        _print_table(SHORT_HEADER, short_rows(entries))
+    _saved(args)
+    return 0
+
+
+def cmd_questionnaire(args: argparse.Namespace) -> int:
+    with unlock(args) as store:
+        if args.action == "load":
+            try:
+                made = voice.load(store, args.file)
+            except QuestionnaireInvalid as exc:
+                print(f"Cannot load the questionnaire: {exc}. Nothing was changed.",
+                      file=sys.stderr)  # fmt: skip
+                return 2
+            print(f"Loaded {made.title!r} ({len(made.items)} items) from {args.file}: the "
+                  "app asks these from now on.")  # fmt: skip
+            return 0
+        with store.session() as s:
+            made = voice.current(s)
+    if args.json:
+        print(json.dumps(made.as_json(), indent=2, ensure_ascii=False))
+        return 0
+    print(f"{made.title} ({made.id})")
+    print("Answers: " + ", ".join(f"{n} {w}" for n, w in enumerate(made.answers)))
+    for item in made.items:
+        print(f"  [{made.scales[item.scale]}] {item.text}")
     return 0

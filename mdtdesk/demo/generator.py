@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from mdtdesk import nhs_number
 from mdtdesk.clock import today
-from mdtdesk.demo import activity, names, plans
+from mdtdesk.demo import activity, names, plans, voice
+from mdtdesk.impact.questionnaire import bundled
 from mdtdesk.store import writes
 from mdtdesk.store.ids import new_id
 from mdtdesk.store.models import (
@@ -30,6 +31,7 @@ from mdtdesk.store.models import (
     MeetingAttendee,
     Outcome,
     Patient,
+    QuestionnaireResponse,
     Record,
     RegisterEvent,
     RegisterPerson,
@@ -50,6 +52,7 @@ from mdtdesk.store.vocab import (
 Progress = Callable[[int, int], None]
 Rows = list[dict[str, Any]]
 
+_ASKED = bundled()
 _STATUS = (("active", 70), ("referred", 10), ("stepped_down", 8), ("discharged", 7), ("died", 5))
 _CONSENT = (("given", 75), ("declined", 5), ("best_interests", 8), ("not_asked", 12))
 
@@ -308,6 +311,9 @@ def _patient(b: _Builder, number: str, staff: list[str], coordinators: list[str]
         )
         for row in plans.rows(random.Random(rng.random()), pid, facts, b.on):
             b.add(CarePlan, **row)
+    if status in ("referred", "active"):
+        for answered in voice.rows(_ASKED, number, pid, joined, b.on):
+            b.add(QuestionnaireResponse, **answered)
     return pid
 
 
@@ -465,6 +471,7 @@ def populate(
             Action,
             ActionEvent,
             CarePlan,
+            QuestionnaireResponse,
         ):
             rows = b.tables.get(model, [])
             writes.bulk_insert(s, model, rows, source="demo data", seed=seed)

@@ -7,14 +7,19 @@ at 10,000 caseload people, 20,000 register people and 200,000 events."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import date
 
+from sqlalchemy import select
+
 from mdtdesk.clock import today
+from mdtdesk.impact import pooling
 from mdtdesk.impact.matching import Person
 from mdtdesk.impact.report import WINDOW_DAYS, Impact, Member, impact
 from mdtdesk.impact.windows import Event
 from mdtdesk.store.opened import OpenStore
+from mdtdesk.store.sync_tables import PracticeFigures
 from mdtdesk.store.vocab import HOSPITAL_DATA_FROM, HOSPITAL_DATA_TO, hospital_event_word
 
 _day = date.fromisoformat
@@ -74,3 +79,23 @@ def store_impact(
         _maybe(meta.get(HOSPITAL_DATA_FROM)),
         _maybe(meta.get(HOSPITAL_DATA_TO)),
     )
+
+
+def hub_entries(store: OpenStore) -> list[pooling.Entry]:
+    """At a hub: each practice's newest figures by ODS code, then the locality's pool
+    (empty when no practice has sent figures)."""
+    with store.session() as session:
+        held = session.execute(select(PracticeFigures).order_by(PracticeFigures.ods_code)).scalars()
+        entries = [
+            pooling.Entry(p.ods_code, p.practice, pooling.from_counts(json.loads(p.figures)))
+            for p in held
+        ]
+    if not entries:
+        return []
+    everyone = pooling.pool([e.figures for e in entries])
+    return [
+        *entries,
+        pooling.Entry(
+            "", f"Locality ({len(entries)} practice{'s' if len(entries) > 1 else ''})", everyone
+        ),
+    ]

@@ -7,7 +7,7 @@ mostly shows regression to the mean (Roland et al., BMJ 2005)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -176,17 +176,16 @@ def impact(
     return Impact(window_days, as_of, no_join, unmatched, ours, theirs, did, warnings)
 
 
-def _warnings(
+def group_warnings(
     ours: Group,
     theirs: Group,
     did: Ratio,
     unmatched: int,
-    matches: list[Any],
-    window_days: int,
-    as_of: date,
-    data_from: date | None,
-    data_to: date | None,
+    cases: int,
+    count: Callable[[int], str] = "{:,}".format,
 ) -> list[str]:
+    """The warnings that follow from the figures alone (also for pooled figures, whose
+    numbers leave a hub suppressed: `count` writes them)."""
     said: list[str] = []
     if theirs.people == 0:
         said.append(
@@ -200,8 +199,23 @@ def _warnings(
             "be chance."
         )
     if unmatched:
-        said.append(f"{unmatched:,} of {len(matches):,} caseload people had no one like them "
+        said.append(f"{count(unmatched)} of {count(cases)} caseload people had no one like them "
                     "on the register to compare with.")  # fmt: skip
+    return said
+
+
+def _warnings(
+    ours: Group,
+    theirs: Group,
+    did: Ratio,
+    unmatched: int,
+    matches: list[Any],
+    window_days: int,
+    as_of: date,
+    data_from: date | None,
+    data_to: date | None,
+) -> list[str]:
+    said = group_warnings(ours, theirs, did, unmatched, len(matches))
     if matches and (data_from is not None or data_to is not None):
         first = min(m.t0 for m in matches) - timedelta(days=window_days)
         last = min(max(m.t0 for m in matches) + timedelta(days=window_days), as_of)

@@ -23,9 +23,18 @@ from mdtdesk.impact.words import (
     month_rows,
     per_1000,
 )
+from mdtdesk.patients.voice_figures import VoiceFigures, voice_lines
 from mdtdesk.printing.document import DARK, GREY, build, frame_width, log_print, para, save, table
 from mdtdesk.printing.fonts import REGULAR
 from mdtdesk.store.opened import OpenStore
+
+VOICE_METHOD = (
+    "Each person is asked the experience questionnaire when they join and again at six "
+    "months; each item is scored from 0 (not at all) to 3 (completely), and a scale's "
+    "score is the mean of the items answered. The change is for people answered at both. "
+    "A copy of the care plan counts when the person's copy of the latest agreed plan was "
+    "printed or saved."
+)
 
 
 def chart(impact: Impact, width: float, height: float = 70 * mm) -> Drawing:
@@ -81,7 +90,7 @@ def chart(impact: Impact, width: float, height: float = 70 * mm) -> Drawing:
     return drawing
 
 
-def impact_pdf(store: OpenStore, impact: Impact) -> bytes:
+def impact_pdf(store: OpenStore, impact: Impact, voice: VoiceFigures | None = None) -> bytes:
     width = frame_width()
     header, rows = figures_table(impact)
     story: list[Flowable] = [
@@ -104,6 +113,15 @@ def impact_pdf(store: OpenStore, impact: Impact) -> bytes:
         para("The chart's numbers", "h3"),
         table(MONTH_HEADER, month_rows(impact), [width / 7] * 7),
         Spacer(1, 4 * mm),
+    ]
+    if voice is not None:
+        story += [
+            para(f"The person's voice ({voice.questionnaire})", "h3"),
+            *(para(line) for line in voice_lines(voice)),
+            para(VOICE_METHOD),
+            Spacer(1, 4 * mm),
+        ]
+    story += [
         para("How these figures are made", "h3"),
         *(para(text) for text in METHODS),
     ]
@@ -117,7 +135,9 @@ def impact_pdf(store: OpenStore, impact: Impact) -> bytes:
     )
 
 
-def save_impact(store: OpenStore, impact: Impact, path: Path) -> Path:
-    save(path, impact_pdf(store, impact))
+def save_impact(
+    store: OpenStore, impact: Impact, path: Path, voice: VoiceFigures | None = None
+) -> Path:
+    save(path, impact_pdf(store, impact, voice))
     log_print(store, "impact", None, paper="impact report", to="file")
     return path

@@ -280,6 +280,22 @@ class HospitalEvent(Record):
     reason: Mapped[str | None] = mapped_column(Text)
 
 
+class QuestionnaireResponse(Record):
+    """A person's answers to the experience questionnaire at one time point (joining,
+    six months), with each scale's score as worked out when they were given, so the
+    figures stand even where another practice loaded another item set."""
+
+    __tablename__ = "questionnaire_response"
+
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patient.id"), index=True)
+    timepoint: Mapped[str] = mapped_column(String(12))
+    answered_on: Mapped[date] = mapped_column(Date)
+    questionnaire: Mapped[str] = mapped_column(String(40))
+    answers: Mapped[str] = mapped_column(Text)  # JSON: item id -> 0..3, or null (no answer)
+    person_centred: Mapped[float | None] = mapped_column(Float)
+    coordinated: Mapped[float | None] = mapped_column(Float)
+
+
 class PatientRedirect(Record):
     """A patient id merged into another at the hub: references to it resolve onwards."""
 
@@ -381,6 +397,7 @@ RECORD_MODELS: tuple[type[Record], ...] = (
     ActionEvent,
     HospitalEvent,
     DiscussionRequest,
+    QuestionnaireResponse,
     PatientRedirect,
 )
 

@@ -128,4 +128,17 @@ class RemoteAuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-SYNC_TABLES = (SyncPeer, SyncFile, SyncConflict, SyncDuplicate, RemoteAuditEvent)
+class PracticeFigures(Base):
+    """A practice's impact report counts (never people), as its newest file sent them:
+    what the hub pools (mdtdesk.impact.pooling)."""
+
+    __tablename__ = "practice_figures"
+
+    ods_code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    practice: Mapped[str] = mapped_column(String(200))
+    device: Mapped[str] = mapped_column(String(36))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    figures: Mapped[str] = mapped_column(Text)
+
+
+SYNC_TABLES = (SyncPeer, SyncFile, SyncConflict, SyncDuplicate, RemoteAuditEvent, PracticeFigures)

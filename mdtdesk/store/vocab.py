@@ -156,6 +156,9 @@ SUPPORT_ROLE = {
     "other": "Other support",
 }
 
+# The experience questionnaire's two time points (mdtdesk.patients.voice).
+TIMEPOINT = {"joining": "At joining", "six_months": "At 6 months"}
+
 AGREED_HOW = {
     "in_person": "in person at the practice",
     "home_visit": "at a home visit",

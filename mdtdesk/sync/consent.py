@@ -60,6 +60,7 @@ _CHILD_TABLES = {
         "contact_log_entry",
         "hospital_event",
         "discussion_request",
+        "questionnaire_response",
     ),
 }
 _KEY = "declined_share"

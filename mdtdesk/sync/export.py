@@ -18,6 +18,8 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from mdtdesk import __version__
+from mdtdesk.impact import pooling
+from mdtdesk.impact.from_store import store_impact
 from mdtdesk.store import audit, hlc, migrate
 from mdtdesk.store.errors import StoreError
 from mdtdesk.store.models import AuditEvent, Patient, StoreMeta
@@ -203,6 +205,9 @@ def export_for_practice(
 def _export(
     store: OpenStore, out: Path, peer_id: str, kind: str, progress: Progress | None
 ) -> Exported:
+    # The impact report's counts and person-years, for the hub to pool: no register
+    # person, no name, no NHS number.
+    figures = pooling.counts_of(store_impact(store)) if kind == "changes" else None
     with store.session() as s:
         peer = s.get(SyncPeer, peer_id)
         assert peer is not None
@@ -239,6 +244,7 @@ def _export(
                     "audit": peer.audit_seq,
                 },
                 "audit_head": {"seq": head_seq, "hash": head_hash},
+                **({"impact": figures} if figures is not None else {}),
             }
 
         def commit(written: fileformat.Written) -> None:

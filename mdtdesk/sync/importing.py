@@ -12,18 +12,22 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
+from mdtdesk.impact import pooling
+from mdtdesk.impact.report import Impact
 from mdtdesk.logs import log_unexpected
 from mdtdesk.store import audit, migrate, writes
 from mdtdesk.store.errors import StoreBusy, for_people
 from mdtdesk.store.models import AuditEvent
 from mdtdesk.store.opened import OpenStore
-from mdtdesk.store.sync_tables import RemoteAuditEvent, SyncPeer
+from mdtdesk.store.sync_tables import PracticeFigures, RemoteAuditEvent, SyncPeer
 from mdtdesk.sync import duplicates, fileformat, keys, status
 from mdtdesk.sync.fileformat import SyncRefused
 from mdtdesk.sync.incoming import Collector, Payload, check_references
@@ -55,6 +59,7 @@ class _Checked:
     manifest: dict[str, Any]
     sequence: int
     warnings: list[str]
+    figures: Impact | None = None  # a practice's impact counts, checked
 
 
 def _refuse(store: OpenStore, path: Path, digest: str, peer: str, exc: SyncRefused) -> None:
@@ -156,7 +161,13 @@ def _check_manifest(
             f"this file does not follow on from the last one taken from {peer.name} "
             "(was their store restored from a backup?)"
         )
-    return _Checked(role, peer, m, sequence, warnings)
+    figures = None
+    if role == "hub" and "impact" in m:
+        try:
+            figures = pooling.from_counts(m["impact"])
+        except pooling.BadFigures as exc:
+            raise SyncRefused(f"its impact report figures are not valid: {exc}") from None
+    return _Checked(role, peer, m, sequence, warnings, figures)
 
 
 def _audit_rows(payload: Payload, peer: SyncPeer) -> list[dict[str, Any]]:
@@ -296,6 +307,8 @@ def _apply(
             s.execute(insert(RemoteAuditEvent), audit_rows)
             peer.audit_seq, peer.audit_head = audit_rows[-1]["seq"], audit_rows[-1]["hash"]
         found = duplicates.detect(s, merged.nhs_numbers, ctx.now) if hub else 0
+        if checked.figures is not None:
+            _keep_figures(s, peer, checked, ctx.now)
         _advance(peer, checked, digest, store)
         summary = {
             "added": merged.added,
@@ -343,6 +356,19 @@ def _apply(
         len(audit_rows),
         checked.warnings,
     )
+
+
+def _keep_figures(s: Session, peer: SyncPeer, checked: _Checked, now: datetime) -> None:
+    """The practice's newest figures (by their report date) replace what the hub held."""
+    assert checked.figures is not None
+    held = s.get(PracticeFigures, peer.ods_code)
+    if held is not None and json.loads(held.figures)["as_of"] > checked.manifest["impact"]["as_of"]:
+        return
+    if held is None:
+        held = PracticeFigures(ods_code=peer.ods_code)
+        s.add(held)
+    held.practice, held.device, held.received_at = peer.name, peer.node_id, now
+    held.figures = json.dumps(checked.manifest["impact"], sort_keys=True)
 
 
 def _advance(peer: SyncPeer, checked: _Checked, digest: str, store: OpenStore) -> None:

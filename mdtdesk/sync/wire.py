@@ -32,6 +32,7 @@ from mdtdesk.store.vocab import (
     OUTCOME,
     PRIORITY,
     REFERRAL_STATUS,
+    TIMEPOINT,
 )
 
 Convert = Callable[[Any], Any]
@@ -61,6 +62,7 @@ _VOCAB: dict[tuple[str, str], frozenset[str]] = {
     ("action", "priority"): frozenset(PRIORITY),
     ("action", "referral_status"): frozenset(REFERRAL_STATUS),
     ("contact_log_entry", "kind"): frozenset(CONTACT_KIND),
+    ("questionnaire_response", "timepoint"): frozenset(TIMEPOINT),
 }
 
 

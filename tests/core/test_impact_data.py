@@ -163,11 +163,16 @@ def test_register_people_are_never_listed_nor_sent_in_a_sync_file(
         with hub.session() as s, s.begin():
             identity = str(keys.device_keys(s).identity)
         lines: list[bytes] = []
-        fileformat.read(out, identity, lambda *_: None, lines.append)
+        manifests: list[dict[str, object]] = []
+        fileformat.read(out, identity, lambda m, *_: manifests.append(m), lines.append)
         payload = b"\n".join(lines)
         assert b"9990000018" in payload  # the caseload person travels
+        # The report's counts travel for the hub to pool, and nothing else of theirs.
+        sent = fileformat.canonical(manifests[0])
+        assert manifests[0]["impact"]["comparison"]["people"] == 1  # type: ignore[index]
         for register_only in (b"9990000034", b"9990000042", b"Ames", b"Brook", b"I509"):
             assert register_only not in payload
+            assert register_only not in sent
     finally:
         hub.close()
         practice.close()

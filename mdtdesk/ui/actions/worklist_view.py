@@ -31,10 +31,11 @@ from mdtdesk.actions.tracking import Changed
 from mdtdesk.actions.worklist import BUCKETS, Filter, WorkItem, Worklist, worklist
 from mdtdesk.clock import today
 from mdtdesk.nhs_number import format_nhs
+from mdtdesk.patients.voice_figures import Due, due_list
 from mdtdesk.printing.visits_paper import VisitsPaper, log_visits_printed, visits_pdf
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.staff import StaffChoice
-from mdtdesk.store.vocab import ACTION_STATUS, PRIORITY
+from mdtdesk.store.vocab import ACTION_STATUS, PRIORITY, TIMEPOINT
 from mdtdesk.ui.actions.action_dialog import ActionDialog
 from mdtdesk.ui.actions.worklist_dialogs import ReassignDialog, VisitsDialog
 from mdtdesk.ui.widgets.changes import Change
@@ -196,6 +197,11 @@ class WorklistView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addLayout(bucket_row)
+        self.due = QLabel()
+        self.due.setAccessibleName("Questionnaires due")
+        self.due.setWordWrap(True)
+        self.due.hide()
+        layout.addWidget(self.due)
         layout.addWidget(self.table, 1)
         layout.addLayout(actions_row)
         layout.addWidget(self.message)
@@ -239,6 +245,22 @@ class WorklistView(QWidget):
 
         self.worker.query(load, lambda r: self._loaded(r, first), self._failed)
 
+    def _read_due(self) -> None:
+        store, owner = self.store, self.wanted().owner_id
+        self.worker.query(lambda: due_list(store, owner), self._show_due, self._failed)
+
+    def _show_due(self, due: list[Due]) -> None:
+        """The experience questionnaires due for the people of the owner shown."""
+        named = [f"{d.name} ({TIMEPOINT[d.timepoint].lower()})" for d in due[:6]]
+        more = f" and {len(due) - 6:,} more" if len(due) > 6 else ""
+        self.due.setText(
+            f"Questionnaires due: {', '.join(named)}{more}. Ask them from the record's "
+            "Experience tab."
+            if due
+            else ""
+        )
+        self.due.setVisible(bool(due))
+
     def _loaded(self, result: tuple[Worklist, list[ServiceRow]], first: bool) -> None:
         listed, services = result
         if (
@@ -255,6 +277,7 @@ class WorklistView(QWidget):
         self._fill_choices(services)
         self.listed = listed
         self._show()
+        self._read_due()  # for the owner now chosen, which the first read may have changed
 
     def _fill_choices(self, services: list[ServiceRow]) -> None:
         have = {self.owner.itemData(i) for i in range(self.owner.count())}
@@ -440,3 +463,4 @@ class WorklistView(QWidget):
         self.model.clear()
         self.patient.clear()
         self.message.clear()
+        self.due.clear()

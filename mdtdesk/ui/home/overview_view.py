@@ -28,6 +28,7 @@ from mdtdesk.impact.home import Home, home
 from mdtdesk.impact.report import Impact
 from mdtdesk.impact.words import headline
 from mdtdesk.labels import value_label
+from mdtdesk.patients.voice_figures import VoiceFigures, voice_figures, voice_lines
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.ui.home.impact_chart import ImpactChart
 from mdtdesk.ui.widgets.changes import Change
@@ -47,6 +48,7 @@ def _box(title: str) -> tuple[QGroupBox, QLabel]:
     text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                  | Qt.TextInteractionFlag.TextSelectableByMouse)  # fmt: skip
     text.setAccessibleName(title)
+    text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
     QVBoxLayout(box).addWidget(text)
     return box, text
 
@@ -57,6 +59,7 @@ class OverviewView(QWidget):
         self.store, self.worker = store, worker
         self.figures: Home | None = None
         self.impact: Impact | None = None
+        self.voice: VoiceFigures | None = None
         self.headline = QLabel("Working out the impact report…")
         self.headline.setWordWrap(True)
         self.headline.setAccessibleName("Impact headline")
@@ -72,7 +75,8 @@ class OverviewView(QWidget):
         self.print_button.clicked.connect(self.save_report)
         QShortcut(QKeySequence("Ctrl+T"), self, self.toggle_numbers,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
-        titles = ("Caseload", "Reviews", "Actions overdue", "Care plans", "Last meetings")
+        titles = ("Caseload", "Reviews", "Actions overdue", "Care plans", "Last meetings",
+                  "The person's voice")  # fmt: skip
         boxes = {name: _box(name) for name in titles}
         self.texts = {name: text for name, (_box_, text) in boxes.items()}
         grid = QGridLayout()
@@ -84,12 +88,14 @@ class OverviewView(QWidget):
         buttons.addStretch(1)
         inner = QWidget()
         layout = QVBoxLayout(inner)
+        # The counts first, so that at 1366x768 they show without scrolling; the chart
+        # below them.
         layout.addWidget(self.headline)
         layout.addWidget(self.warnings)
         layout.addWidget(self.problem)
+        layout.addLayout(grid)
         layout.addWidget(self.chart, 1)
         layout.addLayout(buttons)
-        layout.addLayout(grid)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
@@ -101,10 +107,11 @@ class OverviewView(QWidget):
     # -- reading ---------------------------------------------------------------
     def reload(self) -> None:
         self.worker.query(lambda: home(self.store), self._show_figures, self._failed)
+        self.worker.query(lambda: voice_figures(self.store), self._show_voice, self._failed)
         self.worker.query(lambda: store_impact(self.store), self._show_impact, self._failed)
 
     def clear(self) -> None:
-        self.figures = self.impact = None
+        self.figures = self.impact = self.voice = None
         for text in self.texts.values():
             text.clear()
         self.headline.clear()
@@ -148,6 +155,10 @@ class OverviewView(QWidget):
             or "No meeting has finished yet."
         )
 
+    def _show_voice(self, voice: VoiceFigures) -> None:
+        self.voice = voice
+        self.texts["The person's voice"].setText("\n".join(voice_lines(voice)))
+
     def _show_impact(self, impact: Impact) -> None:
         self.impact = impact
         self.headline.setText(headline(impact))
@@ -164,7 +175,7 @@ class OverviewView(QWidget):
         )  # fmt: skip
 
     def save_report(self) -> None:
-        impact = self.impact
+        impact, voice = self.impact, self.voice
         if impact is None:
             return
         name = save_name(self, "papers", "Save the impact report",
@@ -174,7 +185,7 @@ class OverviewView(QWidget):
         from mdtdesk.printing.impact_paper import save_impact
 
         self.worker.query(
-            lambda: save_impact(self.store, impact, Path(name)),
+            lambda: save_impact(self.store, impact, Path(name), voice),
             lambda path: self.warnings.setText(
                 self.warnings.text() + f"\nSaved the report to {path}."
             ),

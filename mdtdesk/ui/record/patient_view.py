@@ -46,6 +46,7 @@ from mdtdesk.ui.careplan.care_plan_tab import CarePlanTab
 from mdtdesk.ui.record.details_form import DetailsForm
 from mdtdesk.ui.record.hospital_dialog import HospitalDialog
 from mdtdesk.ui.record.record_actions import RecordActions
+from mdtdesk.ui.record.voice_tab import VoiceTab
 from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.look import day_text, list_table
 from mdtdesk.ui.widgets.rows_model import RowsModel
@@ -194,6 +195,13 @@ class PatientView(QWidget):
         self.tabs.addTab(self.plan_tab, "Care plan")
         self.tabs.addTab(self.work.actions_tab, "Actions")
         self.tabs.addTab(self.work.contacts_tab, "Contacts")
+        self.voice_tab = VoiceTab(store, worker, patient_id, self._notice, self)
+        self.tabs.addTab(self.voice_tab, "Experience")
+        self.voice_tab.due_changed.connect(
+            lambda due: self.tabs.setTabText(
+                self.tabs.indexOf(self.voice_tab), "Experience (due)" if due else "Experience"
+            )
+        )
 
         self.discuss_button = QPushButton("As&k the MDT to discuss…")
         self.discuss_button.setToolTip(
@@ -224,6 +232,7 @@ class PatientView(QWidget):
         self.worker.query(
             lambda: _open(store, pid), lambda o: self._opened(o, keep_form), self._failed
         )
+        self.voice_tab.reload()
 
     def refresh(self) -> None:
         if not self._closed and self.record is not None:
@@ -496,6 +505,7 @@ class PatientView(QWidget):
             model.clear()
         self.plan_tab.clear()
         self.work.clear()
+        self.voice_tab.clear()
         self.form.clear()
         self.header.clear()
         self.banner.clear()
