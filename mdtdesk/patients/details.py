@@ -62,6 +62,7 @@ class PatientDetails:
     referral_date: date | None
     referral_source: str | None
     referral_reason: str | None
+    date_of_death: date | None = None
 
 
 FIELD_NAMES = tuple(f.name for f in fields(PatientDetails))
@@ -155,9 +156,21 @@ def parse_form(values: Mapping[str, str | bool], today: date) -> PatientDetails:
         "referral_reason",
         lambda: parse.parse_text(t(values, "referral_reason"), "referral reason", 2000),
     )
+    take(
+        "date_of_death",
+        lambda: _not_future(
+            parse.parse_optional_date(t(values, "date_of_death"), "date of death"), today
+        ),
+    )
     for flag in FLAGS:
         parsed[flag] = bool(values.get(flag, False))
     born = parsed.get("date_of_birth")
+    died = parsed.get("date_of_death")
+    if isinstance(died, date) and isinstance(born, date) and died < born:
+        problems["date_of_death"] = "the date of death is before the date of birth"
+    elif isinstance(died, date) and parsed.get("caseload_status") not in (None, "died"):
+        # As in the caseload CSV: a date of death means the status Died, said, not assumed.
+        problems["date_of_death"] = "a date of death needs the status Died"
     review = parsed.get("next_review_date")
     if isinstance(born, date) and isinstance(review, date) and review < born:
         problems["next_review_date"] = "the next review is before the date of birth"

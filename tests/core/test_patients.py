@@ -15,6 +15,7 @@ from mdtdesk.patients.details import (
     DuplicateNhsNumber,
     FormInvalid,
     as_form,
+    details_of,
     parse_form,
     save_details,
 )
@@ -285,3 +286,23 @@ def test_drafts_belong_to_the_user_who_typed_them(store, store_dir, clock, iris)
     assert drafts.draft_for(store, iris, "details") is None
     with store.session() as s:
         assert s.get(Patient, iris) is not None
+
+
+def test_a_date_of_death_on_the_record_needs_the_status_died(store, iris: str) -> None:
+    with pytest.raises(FormInvalid) as refused:
+        parse_form(_form(date_of_death="01/11/2026"), TODAY)
+    assert refused.value.problems == {"date_of_death": "a date of death needs the status Died"}
+    with pytest.raises(FormInvalid) as refused:
+        parse_form(_form(date_of_death="01/01/1930", caseload_status="died"), TODAY)
+    assert "before the date of birth" in refused.value.problems["date_of_death"]
+    with pytest.raises(FormInvalid) as refused:
+        parse_form(_form(date_of_death="01/01/2099", caseload_status="died"), TODAY)
+    assert "is in the future" in refused.value.problems["date_of_death"]
+    pid = iris
+    d = parse_form(_form(date_of_death="01/11/2026", caseload_status="died"), TODAY)
+    record = load_record(store, pid)
+    save_details(store, pid, d, record.updated_at)
+    with store.session() as s:
+        patient = s.get(Patient, pid)
+        assert patient is not None and patient.date_of_death == date(2026, 11, 1)
+    assert as_form(details_of(patient))["date_of_death"] == "01/11/2026"

@@ -43,6 +43,8 @@ RIGHT = (
     ("next_review_date", "Next re&view", "DD/MM/YYYY"),
     ("referral_date", "R&eferral date", "DD/MM/YYYY"),
     ("referral_source", "Referred b&y", "e.g. District nursing"),
+    # No Alt key: every letter of it is taken by a field or a menu (Tab reaches it).
+    ("date_of_death", "Date of death", "DD/MM/YYYY, with the status Died"),
 )
 FLAGS = (
     ("lives_alone", "Lives alone"),
@@ -64,6 +66,7 @@ class DetailsForm(QWidget):
         self.flags: dict[str, QCheckBox] = {}
         self.problems: dict[str, QLabel] = {}
         self._loading = False
+        self._rows: dict[str, tuple[QFormLayout, QVBoxLayout]] = {}
 
         columns = QHBoxLayout()
         for fields in (LEFT, RIGHT):
@@ -83,6 +86,7 @@ class DetailsForm(QWidget):
                 caption = QLabel(label)
                 caption.setBuddy(widget)
                 form.addRow(caption, cell)
+                self._rows[name] = (form, cell)
             columns.addLayout(form, 1)
 
         flags = QHBoxLayout()
@@ -135,6 +139,11 @@ class DetailsForm(QWidget):
         line.setPlaceholderText(hint)
         line.textEdited.connect(self._edited)
         return line
+
+    def hide_field(self, name: str) -> None:
+        """Leave a field out (a new referral has no date of death)."""
+        form, cell = self._rows[name]
+        form.setRowVisible(cell, False)
 
     def _edited(self) -> None:
         if not self._loading:

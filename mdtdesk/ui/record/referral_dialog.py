@@ -79,6 +79,7 @@ class ReferralDialog(GuardedDialog):
         self.match_count = QLabel("Type to look for the person before referring them.")
 
         self.form = DetailsForm(staff)
+        self.form.hide_field("date_of_death")
         self.form.changed.connect(self._typed)
         self._typed_in = False
         self.form.set_values(
