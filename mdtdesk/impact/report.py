@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from mdtdesk.impact.matching import Person, match
+from mdtdesk.impact.matching import Match, Person, match
 from mdtdesk.impact.rates import Rate, Ratio, rate, rate_ratio, ratio_of_ratios, wide
 from mdtdesk.impact.windows import (
     MONTHS,
@@ -138,7 +138,10 @@ def impact(
     data_from: date | None = None,
     data_to: date | None = None,
 ) -> Impact:
-    """data_from/data_to: the first and last day the hospital data covers, if known."""
+    """The report of people held in memory, counted person by person with
+    `windows.figures`: the readable reference. A store's report (`from_store`) counts
+    the same windows in SQL, and tests hold the two equal on random people.
+    data_from/data_to: the first and last day the hospital data covers, if known."""
     events_of: Mapping[str, list[Event]] = {
         m.person.nhs_number: m.events for m in (*caseload, *register)
     }
@@ -148,15 +151,13 @@ def impact(
     def pre_emergencies(person: Person, t0: date) -> int:
         counter = counters.get(person.nhs_number)
         if counter is None:
-            counter = PreCounts(events_of.get(person.nhs_number, []))
+            counter = PreCounts.of(events_of.get(person.nhs_number, []))
             counters[person.nhs_number] = counter
         return counter.count(t0, window_days)
 
-    joined = [m for m in caseload if m.joined is not None and m.joined <= as_of]
     no_join = sum(1 for m in caseload if m.joined is None)
-    cases: list[tuple[Person, date]] = [(m.person, m.joined) for m in joined if m.joined]
+    cases = [(m.person, m.joined) for m in caseload if m.joined is not None and m.joined <= as_of]
     matches = match(cases, [m.person for m in register], pre_emergencies)
-
     ours, theirs = Group(), Group()
     for m in matches:
         for person, group in ((m.case, ours), *((c, theirs) for c in m.controls)):
@@ -166,6 +167,20 @@ def impact(
             group.pre.add(figures(pre, events, m.t0))
             group.post.add(figures(post, events, m.t0))
             group.add_months(*monthly(pre, post, events, m.t0))
+    return finish(ours, theirs, matches, no_join, window_days, as_of, data_from, data_to)
+
+
+def finish(
+    ours: Group,
+    theirs: Group,
+    matches: list[Match],
+    no_join: int,
+    window_days: int,
+    as_of: date,
+    data_from: date | None,
+    data_to: date | None,
+) -> Impact:
+    """The report from the two groups' totals, however they were counted."""
     unmatched = sum(1 for m in matches if not m.controls)
     did = ratio_of_ratios(
         (ours.pre.rate(), ours.post.rate()), (theirs.pre.rate(), theirs.post.rate())
@@ -209,7 +224,7 @@ def _warnings(
     theirs: Group,
     did: Ratio,
     unmatched: int,
-    matches: list[Any],
+    matches: list[Match],
     window_days: int,
     as_of: date,
     data_from: date | None,

@@ -105,7 +105,11 @@ DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 def month_of(day: date, t0: date) -> int:
     """The month a day falls in, counted from t0: -12 ... -1 before, 1 ... 12 after
     (months of 30.44 days; t0 itself is month 0, in neither window)."""
-    offset = (day - t0).days
+    return month_of_offset((day - t0).days)
+
+
+def month_of_offset(offset: int) -> int:
+    """month_of for a day `offset` days from t0."""
     if offset < 0:
         return int(offset // DAYS_PER_MONTH)
     if offset == 0:
@@ -127,11 +131,11 @@ def monthly(
             m = month_of(event.start, t0)
             if -MONTHS <= m <= MONTHS and m != 0:
                 counts[m] = counts.get(m, 0) + 1
-    return counts, _watched((t0 - pre.first).days, (post.last - t0).days)
+    return counts, watched((t0 - pre.first).days, (post.last - t0).days)
 
 
 @functools.cache
-def _watched(pre_days: int, post_last: int) -> tuple[int, ...]:
+def watched(pre_days: int, post_last: int) -> tuple[int, ...]:
     """The months whose first day is within pre_days before t0, or no later than
     post_last days after it."""
     before = tuple(m for m in range(-MONTHS, 0) if -first_day(m) <= pre_days)
@@ -147,20 +151,41 @@ def first_day(month: int) -> int:
 
 class PreCounts:
     """Emergency admissions in the pre window of any t0, by bisection: matching asks
-    this of each register person it looks at, for each case's t0."""
+    this of each register person it looks at, for each case's t0. Spells are day
+    ordinals in order of their start; an admission not yet discharged ends on its
+    start."""
 
-    def __init__(self, events: list[Event]) -> None:
-        spells = sorted(
-            (e.start.toordinal(), (e.end or e.start).toordinal())
-            for e in events
-            if e.kind == EMERGENCY
-        )
-        self.starts = [start for start, _ in spells]
-        self.ends = [end for _, end in spells]
+    def __init__(self, starts: list[int], ends: list[int]) -> None:
+        self.starts, self.ends = starts, ends
+        self._apart: bool | None = None
+
+    @property
+    def apart(self) -> bool:
+        """Each stay over before the next begins, as nearly always: then only the last
+        stay begun before t0 can be the index spell."""
+        if self._apart is None:
+            ends, starts = self.ends, self.starts
+            self._apart = all(e < s for e, s in zip(ends, starts[1:], strict=False))
+        return self._apart
+
+    @classmethod
+    def of(cls, events: list[Event]) -> PreCounts:
+        spells = sorted((e.start.toordinal(), (e.end or e.start).toordinal())
+                        for e in events if e.kind == EMERGENCY)  # fmt: skip
+        return cls([s for s, _ in spells], [e for _, e in spells])
 
     def count(self, t0: date, window_days: int) -> int:
+        starts = self.starts
+        if not starts:
+            return 0
         day = t0.toordinal()
-        low = bisect.bisect_left(self.starts, day - window_days)
-        high = bisect.bisect_left(self.starts, day)  # starts up to t0 - 1
+        high = bisect.bisect_left(starts, day)  # starts up to t0 - 1
+        low = bisect.bisect_left(starts, day - window_days, 0, high)
+        if high == low:
+            return 0
         # A stay that began in the window and ran over t0 is the index spell.
-        return sum(1 for i in range(low, high) if self.ends[i] < day)
+        if self.ends[high - 1] < day and (high - low == 1 or self.apart):
+            return high - low
+        if self.apart:
+            return high - low - 1
+        return sum(end < day for end in self.ends[low:high])

@@ -66,3 +66,30 @@ def test_a_case_with_no_one_like_them_is_unmatched() -> None:
     [m] = match([(person("9990000001", date(1950, 6, 15), efi=None), T0)],
                 [person("9990000101", date(1950, 6, 15))], none_before)  # fmt: skip
     assert m.controls == []
+
+
+def test_the_births_of_an_age_band_are_exactly_the_people_in_it() -> None:
+    from datetime import timedelta
+
+    from mdtdesk.impact.matching import band_births
+
+    for t0 in (T0, date(2024, 2, 29), date(2025, 2, 28), date(2025, 3, 1), date(2024, 12, 31)):
+        for band in (65, 70, 90):
+            earliest, latest = band_births(band, t0)
+            first, last = date.fromordinal(earliest), date.fromordinal(latest)
+            assert age_band(first, t0) == band and age_band(last, t0) == band
+            assert age_band(first - timedelta(days=1), t0) == band + 5
+            assert age_band(last + timedelta(days=1), t0) == band - 5
+
+
+def test_someone_as_near_but_across_the_age_band_edge_is_not_taken() -> None:
+    # 75 on t0 (their birthday): the 75-79 band. A day younger is 74, another band.
+    case = person("9990000001", date(1951, 1, 10))
+    register = [
+        person("9990000101", date(1951, 1, 11)),  # 1 day: 74 at t0
+        person("9990000102", date(1951, 1, 9)),  # 1 day: 75
+        person("9990000103", date(1951, 2, 9)),  # 74
+        person("9990000104", date(1950, 12, 1)),  # 75
+    ]
+    [m] = match([(case, T0)], register, none_before)
+    assert [p.nhs_number for p in m.controls] == ["9990000102", "9990000104"]

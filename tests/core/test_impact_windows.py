@@ -85,3 +85,24 @@ def test_the_chart_months_align_on_joining_and_drop_people_no_longer_watched() -
     counts, watched = monthly(pre, post, events, t0)
     assert counts == {-1: 1, 2: 1}
     assert watched == (*range(-12, 0), 1, 2)  # died on day 40: month 3 starts on day 62
+
+
+def test_matchings_pre_counts_agree_with_the_pre_windows_figures_even_for_overlapping_stays() -> (
+    None
+):
+    import random
+
+    from mdtdesk.impact.windows import PreCounts
+
+    rng = random.Random(18)
+    for _ in range(400):
+        events = []
+        for _ in range(rng.randint(0, 5)):
+            start = T0 + timedelta(days=rng.randint(-60, 10))
+            stay = rng.choice((None, 0, 2, 15, 40))  # long stays overlap the next
+            events.append(Event(rng.choice((EMERGENCY, EMERGENCY, AE)), start,
+                                None if stay is None else start + timedelta(stay)))  # fmt: skip
+        counts = PreCounts.of(events)
+        for t0 in (T0 + timedelta(days=d) for d in range(-20, 20, 3)):
+            pre, _ = windows(t0, 30, as_of=date(2027, 6, 1))
+            assert counts.count(t0, 30) == figures(pre, events, t0).emergency_admissions
