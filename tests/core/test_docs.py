@@ -36,3 +36,17 @@ def test_no_document_points_outside_the_repository() -> None:
             elif not resolved.exists():
                 broken.append(f"{doc.relative_to(ROOT)} links to a missing file: {target}")
     assert broken == []
+
+
+def test_every_test_the_hazard_log_names_exists() -> None:
+    log = (ROOT / "docs" / "safety" / "hazard-log.md").read_text(encoding="utf-8")
+    named = re.findall(r"`(tests/[\w/]+\.py)(?:::(\w+))?`", log)
+    assert len(named) >= 40
+    missing = []
+    for path, name in named:
+        file = ROOT / path
+        if not file.exists():
+            missing.append(path)
+        elif name and not re.search(rf"def {name}\(", file.read_text(encoding="utf-8")):
+            missing.append(f"{path}::{name}")
+    assert missing == []
