@@ -118,6 +118,22 @@ def build_parser() -> argparse.ArgumentParser:
     recover.add_argument("--new-passphrase-file", type=Path, metavar="FILE")
     recover.set_defaults(run=store_commands.cmd_recover)
 
+    saved = sub.add_parser("backup", help="write a verified, encrypted backup of the store")
+    _common(saved)
+    saved.add_argument("--out", type=Path, required=True, metavar="FILE")
+    saved.set_defaults(run=store_commands.cmd_backup)
+
+    restored = sub.add_parser("restore", help="make a new store from a backup file")
+    _common(restored)
+    restored.add_argument("file", type=Path, metavar="FILE")
+    restored.add_argument(
+        "--recovery-key-file",
+        type=Path,
+        metavar="FILE",
+        help="open it with the recovery key (or MDTDESK_RECOVERY_KEY)",
+    )
+    restored.set_defaults(run=store_commands.cmd_restore)
+
     sync_commands.add_parsers(sub, _common)
     care_plan_commands.add_parsers(sub, _common)
     impact_commands.add_parsers(sub, _common)

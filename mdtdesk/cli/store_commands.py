@@ -11,7 +11,7 @@ from pathlib import Path
 from mdtdesk.cli import credentials
 from mdtdesk.clock import SystemClock
 from mdtdesk.demo.generator import populate
-from mdtdesk.store import access, errors, lifecycle, lock
+from mdtdesk.store import access, backup, errors, lifecycle, lock
 from mdtdesk.store.check import check_store
 from mdtdesk.store.layout import StorePaths
 from mdtdesk.store.opened import OpenStore
@@ -198,6 +198,32 @@ def cmd_recover(args: argparse.Namespace) -> int:
         kdf_cost=credentials.kdf_cost(),
     )
     print(f"{args.user} has a new passphrase. The recovery key still works; keep it safe.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    with unlock(args) as store:
+        done = backup.backup(store, args.out, progress=lambda text: print(text, file=sys.stderr))
+    print(f"Backed up {done.patients:,} people to {done.path} ({done.size / 1e6:.1f} MB), "
+          "checked after writing. It opens only with a passphrase of this store or its "
+          "recovery key.")  # fmt: skip
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    backup.check_target(args.store)
+    parsed_keys = backup.keys_in(args.file)
+    if args.recovery_key_file is not None or os.environ.get("MDTDESK_RECOVERY_KEY"):
+        key = credentials.recovery_key(args.recovery_key_file)
+        done = backup.restore(args.file, args.store, SystemClock(), recovery_key=key)
+    else:
+        user = credentials.user(args.user, parsed_keys.users())
+        secret = credentials.passphrase(args.passphrase_file)
+        done = backup.restore(args.file, args.store, SystemClock(), user=user, passphrase=secret)
+    print(f"Restored {done.patients:,} people into {done.folder} from the backup taken "
+          f"{done.taken_at[:16].replace('T', ' ')} UTC; the store passed its check. Use it "
+          "in place of the store it was taken from, not beside it: two copies of one "
+          "device would send the hub clashing changes.")  # fmt: skip
     return 0
 
 

@@ -31,6 +31,8 @@ _PRAGMAS = (
 )
 
 
+WRITE_NOW = "mdtdesk_write_now"  # Session.connection(execution_options={WRITE_NOW: True})
+
 _PAGE = re.compile(r"page (\d+)")
 
 
@@ -76,7 +78,11 @@ def make_engine(db_path: Path, key: bytes) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # A transaction that must write whatever another connection does meanwhile
+        # takes the write lock first (and waits for it): a deferred one that read and
+        # then wrote after another commit is refused, however long it waits.
+        immediate = conn.get_execution_options().get(WRITE_NOW, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     try:
         with engine.connect() as conn:
