@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_care_plans.py
 	$(BIN)/python bench/bench_csv_import.py
 	$(BIN)/python bench/bench_impact.py
+	$(BIN)/python bench/bench_backup.py
 
 # Hundreds of kill -9 trials across the write commands and a corpus of damaged and
 # forged sync files (about 20 minutes); CI runs a small count in the test suite.

@@ -40,7 +40,7 @@ import sqlcipher3
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from mdtdesk.clock import Clock
+from mdtdesk.clock import Clock, short_day
 from mdtdesk.store import atomic, audit, errors, keyfile, lifecycle
 from mdtdesk.store.check import check_store
 from mdtdesk.store.engine import WRITE_NOW, raw_key_literal
@@ -54,6 +54,12 @@ _CHUNK = 1 << 20
 SNAPSHOT_DIR = ".backup-snapshot"
 
 Progress = Callable[[str], None]
+# What a backup says it is doing, in order (the app's progress bar counts them).
+STEPS = (
+    "Taking a snapshot of the store…",
+    "Writing the backup…",
+    "Checking the backup as written…",
+)
 
 
 class BackupRefused(errors.StoreError):
@@ -164,10 +170,10 @@ def backup(store: OpenStore, out: Path, progress: Progress | None = None) -> Bac
     work.mkdir(mode=0o700)
     partial = out.with_name(f".{out.name}.partial")
     try:
-        say("Taking a snapshot of the store…")
+        say(STEPS[0])
         snap = work / "snapshot.db"
         patients = _snapshot(store, snap)
-        say("Writing the backup…")
+        say(STEPS[1])
         taken_at = store.clock.now().isoformat()
         header = {
             "format": FORMAT,
@@ -186,7 +192,7 @@ def backup(store: OpenStore, out: Path, progress: Progress | None = None) -> Bac
             shutil.copyfileobj(source, handle, _CHUNK)
             handle.flush()
             os.fsync(handle.fileno())
-        say("Checking the backup as written…")
+        say(STEPS[2])
         parsed = _parse(partial)
         _check_mac(parsed, store.db_key, partial)
         if parsed.header["db_sha256"] != header["db_sha256"]:
@@ -384,3 +390,19 @@ def last_backup(store: OpenStore) -> datetime | None:
             .limit(1)
         ).scalar_one_or_none()
     return at
+
+
+def reminder(at: datetime | None, now: datetime, remind_after_days: int) -> tuple[str, bool]:
+    """What to say of the store's last backup, and whether one is due."""
+    if at is None:
+        return ("No backup yet: back up to another disk or a USB stick (Ctrl+Shift+B).", True)
+    # Calendar days on the local clock: a backup at 23:00 was "yesterday" at 08:00.
+    taken = at.astimezone().date()
+    days = max(0, (now.astimezone().date() - taken).days)
+    when = {0: "today", 1: "yesterday"}.get(days, f"{days} days ago")
+    due = days >= remind_after_days
+    text = f"Last backup {when} ({short_day(taken)})."
+    if due:
+        text += (f" That is over {remind_after_days} day{'s' if remind_after_days > 1 else ''}"
+                 ": back up now (Ctrl+Shift+B).")  # fmt: skip
+    return text, due

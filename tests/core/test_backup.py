@@ -234,3 +234,15 @@ def test_backup_and_restore_from_the_command_line(store: OpenStore, tmp_path: Pa
     assert cut.returncode == 2 and "cut short" in cut.stderr
     checked = mdtdesk("check", "--store", tmp_path / "new", env=env)
     assert checked.returncode == 0, checked.stdout
+
+
+def test_the_reminder_counts_calendar_days_and_says_when_one_is_due(uk_time: None) -> None:
+    from datetime import UTC, datetime
+
+    at = datetime(2026, 12, 3, 23, 30, tzinfo=UTC)
+    assert backup.reminder(at, datetime(2026, 12, 4, 8, 0, tzinfo=UTC), 7) == (
+        "Last backup yesterday (3 Dec 2026).", False,
+    )  # fmt: skip
+    text, due = backup.reminder(at, datetime(2026, 12, 10, 9, 0, tzinfo=UTC), 7)
+    assert due and text.startswith("Last backup 7 days ago") and "back up now" in text
+    assert backup.reminder(None, at, 7)[1] is True

@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel()
         self.lock_label = QLabel()
         self.sync_label = QLabel("Last sync: not set up yet")
+        self.backup_label = QLabel()
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(120)
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
             (self.user_label, "User"),
             (self.lock_label, "Lock state"),
             (self.sync_label, "Last sync"),
+            (self.backup_label, "Backup reminder"),
         ):
             label.setAccessibleName(name)
             self.statusBar().addWidget(label)
@@ -156,6 +158,8 @@ class MainWindow(QMainWindow):
         # previews included: a lock that missed one left patient data on a projector.
         self.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.prefs_action = act("&Preferences…", "Ctrl+,", self._preferences)
+        self.backup_action = act("&Back up the store…", "Ctrl+Shift+B", self._on_workspace(
+            lambda w: w.sync.backups.back_up()))  # fmt: skip
         self.sync_action = act("Show &sync", "Ctrl+Shift+S", self._show_sync)
         self.sync_export_action = act("E&xport sync file…", "Ctrl+E", self._sync_export)
         self.sync_import_action = act("&Import sync files…", "Ctrl+Shift+I", self._sync_import)
@@ -186,6 +190,7 @@ class MainWindow(QMainWindow):
         for action in (self.import_action, self.hospital_action, self.register_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
+        file_menu.addAction(self.backup_action)
         file_menu.addAction(self.prefs_action)
         file_menu.addAction(self.lock_action)
         file_menu.addAction(self.quit_action)
@@ -212,6 +217,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.about_action)
         self.unlocked_only = (
             self.overview_action,
+            self.backup_action,
             self.hospital_action,
             self.register_action,
             self.worklist_action,
@@ -370,6 +376,9 @@ class MainWindow(QMainWindow):
             self.prefs = dialog.chosen()
             self.prefs.save(self.settings)
             self.set_idle_timeout_ms(self.prefs.idle_minutes * 60_000)
+            if self.workspace is not None:
+                self.workspace.sync.backups.remind_after_days = self.prefs.backup_days
+                self.workspace.sync.backups.refresh()
 
         dialog.accepted.connect(chosen)
         dialog.open()
@@ -395,6 +404,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"mdtdesk — {practice.name}")
         self.workspace = Workspace(store, self.worker)
         self.workspace.sync.status_read.connect(self.sync_label.setText)
+        self.workspace.sync.backups.remind_after_days = self.prefs.backup_days
+        self.workspace.sync.backups.reminder.connect(self.backup_label.setText)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
         state = self.last_state
@@ -445,6 +456,7 @@ class MainWindow(QMainWindow):
         self.unlock.show_locked(user, self.practice_name, locked=idle)
         self.user_label.setText("")
         self.lock_label.setText("Locked")
+        self.backup_label.setText("")
         for action in self.unlocked_only:
             action.setEnabled(False)
 

@@ -31,6 +31,7 @@ from mdtdesk.sync import enrol, status
 from mdtdesk.sync.export import Exported, export_for_hub, export_for_practice
 from mdtdesk.sync.fileformat import SyncRefused
 from mdtdesk.sync.importing import Imported, import_file
+from mdtdesk.ui.sync.backup_panel import BackupPanel
 from mdtdesk.ui.sync.sync_queues import ConflictQueue, DuplicateQueue
 from mdtdesk.ui.widgets.changes import Change
 from mdtdesk.ui.widgets.files import open_name, open_names, save_name
@@ -162,6 +163,7 @@ class SyncView(QWidget):
         self.pages.addTab(self.peers, "Practices")
         for page in (2, 3):
             self.pages.setTabVisible(page, False)
+        self.backups = BackupPanel(store, worker)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(buttons)
@@ -169,6 +171,7 @@ class SyncView(QWidget):
         layout.addWidget(self.result)
         layout.addWidget(self.problem)
         layout.addWidget(self.pages, 1)
+        layout.addWidget(self.backups)
         # Read at once even while hidden (the status bar shows the last sync), but first
         # read by the workspace after the caseload, which must not queue behind it.
         worker.reload_on(self, Change.SYNC, self.refresh)
@@ -181,6 +184,7 @@ class SyncView(QWidget):
             return status.peer_status(store), status.history(store)
 
         self.worker.query(read, self._show_status, self._failed)
+        self.backups.refresh()
 
     def _show_status(self, value: tuple[dict[str, Any], list[SyncFile]]) -> None:
         report, history = value
@@ -244,6 +248,7 @@ class SyncView(QWidget):
         self.duplicates.model.clear()
         self.result.setText("")
         self.problem.setText("")
+        self.backups.clear()
 
     # -- enrolment ---------------------------------------------------------------------
     def save_enrolment(self) -> None:
