@@ -203,7 +203,9 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     with unlock(args) as store:
-        done = backup.backup(store, args.out, progress=lambda text: print(text, file=sys.stderr))
+        done = backup.backup(
+            store, args.out, progress=lambda step: print(backup.STEPS[step], file=sys.stderr)
+        )
     print(f"Backed up {done.patients:,} people to {done.path} ({done.size / 1e6:.1f} MB), "
           "checked after writing. It opens only with a passphrase of this store or its "
           "recovery key.")  # fmt: skip
@@ -212,14 +214,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     backup.check_target(args.store)
-    parsed_keys = backup.keys_in(args.file)
+    held = backup.read(args.file)  # checked whole before anyone is asked for a secret
     if args.recovery_key_file is not None or os.environ.get("MDTDESK_RECOVERY_KEY"):
         key = credentials.recovery_key(args.recovery_key_file)
-        done = backup.restore(args.file, args.store, SystemClock(), recovery_key=key)
+        done = backup.restore(held, args.store, SystemClock(), recovery_key=key)
     else:
-        user = credentials.user(args.user, parsed_keys.users())
+        user = credentials.user(args.user, held.keys.users())
         secret = credentials.passphrase(args.passphrase_file)
-        done = backup.restore(args.file, args.store, SystemClock(), user=user, passphrase=secret)
+        done = backup.restore(held, args.store, SystemClock(), user=user, passphrase=secret)
     print(f"Restored {done.patients:,} people into {done.folder} from the backup taken "
           f"{done.taken_at[:16].replace('T', ' ')} UTC; the store passed its check. Use it "
           "in place of the store it was taken from, not beside it: two copies of one "

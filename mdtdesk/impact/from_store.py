@@ -19,7 +19,7 @@ from mdtdesk.clock import today
 from mdtdesk.impact import pooling, tally
 from mdtdesk.impact.matching import Person, match
 from mdtdesk.impact.report import WINDOW_DAYS, Impact, finish
-from mdtdesk.impact.windows import PreCounts
+from mdtdesk.impact.windows import PreCounts, post_last
 from mdtdesk.store.opened import OpenStore
 from mdtdesk.store.sync_tables import PracticeFigures
 from mdtdesk.store.vocab import HOSPITAL_DATA_FROM, HOSPITAL_DATA_TO
@@ -99,15 +99,9 @@ def store_impact(
 
         matches = match(cases, register, pre_emergencies)
 
-        report_day = as_of.toordinal()
-
         def measured(person: Person, t0: date) -> tuple[str, int, int]:
-            # The post window's last day, as windows.windows has it.
-            day = t0.toordinal()
-            last = min(day + window_days, report_day)
-            if person.died is not None:
-                last = min(last, person.died.toordinal())
-            return row_of[person.nhs_number], day, last
+            last = post_last(t0, window_days, as_of, person.died)
+            return row_of[person.nhs_number], t0.toordinal(), last.toordinal()
 
         ours = tally.group(raw, "caseload", [measured(m.case, m.t0) for m in matches],
                            window_days)  # fmt: skip

@@ -174,7 +174,3 @@ def _last_born_aged(years: int, t0: date) -> int:
 
 
 _FAR = 1 << 30
-
-
-def _nhs(person: Person) -> str:
-    return person.nhs_number

@@ -65,10 +65,13 @@ def windows(
 ) -> tuple[Window, Window]:
     """The pre and post windows of a person who joined on t0."""
     pre = Window(t0 - timedelta(days=window_days), t0 - timedelta(days=1))
-    ends = [t0 + timedelta(days=window_days), as_of]
-    if died is not None:
-        ends.append(died)
-    return pre, Window(t0 + timedelta(days=1), min(ends))
+    return pre, Window(t0 + timedelta(days=1), post_last(t0, window_days, as_of, died))
+
+
+def post_last(t0: date, window_days: int, as_of: date, died: date | None = None) -> date:
+    """The post window's last day: the earliest of t0+W, the date of death and R."""
+    last = min(t0 + timedelta(days=window_days), as_of)
+    return last if died is None else min(last, died)
 
 
 def is_index_spell(event: Event, t0: date) -> bool:

@@ -1,8 +1,8 @@
 """Backup and restore of a whole store in one file (issue 19).
 
-A backup is a consistent snapshot of the database (taken with sqlcipher_export on one
-read, so another connection may write meanwhile), still encrypted with the store's
-database key, together with the store's key file. It therefore opens only with a
+A backup is a consistent snapshot of the database (its files copied as they are under
+the write lock, so another connection's writes wait for it), still encrypted with the
+store's database key, together with the store's key file. It therefore opens only with a
 passphrase of the store or its recovery key, as the store itself does.
 
 The file:
@@ -39,12 +39,14 @@ from typing import Any
 import sqlcipher3
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import select
 
 from mdtdesk.clock import Clock, short_day
 from mdtdesk.store import atomic, audit, errors, keyfile, lifecycle
 from mdtdesk.store.check import check_store
 from mdtdesk.store.engine import WRITE_NOW, raw_key_literal
 from mdtdesk.store.layout import StorePaths
+from mdtdesk.store.models import AuditEvent
 from mdtdesk.store.opened import OpenStore
 
 MAGIC = b"MDTDESK BACKUP\x00\x01"
@@ -53,8 +55,8 @@ _MAX_HEADER = 1 << 20
 _CHUNK = 1 << 20
 SNAPSHOT_DIR = ".backup-snapshot"
 
-Progress = Callable[[str], None]
-# What a backup says it is doing, in order (the app's progress bar counts them).
+Progress = Callable[[int], None]  # told the index in STEPS of the step begun
+# What a backup does, in order.
 STEPS = (
     "Taking a snapshot of the store…",
     "Writing the backup…",
@@ -93,9 +95,9 @@ def _mac(db_key: bytes, store_id: str, signed: bytes) -> bytes:
     return hmac.new(_mac_key(db_key, store_id), signed, hashlib.sha256).digest()
 
 
-def _snapshot(store: OpenStore, target: Path) -> int:
+def _snapshot(store: OpenStore, target: Path) -> tuple[int, str]:
     """A consistent copy of the database at target, encrypted with the same key;
-    returns the number of people in it.
+    returns the number of people in it and its schema version.
 
     The files are copied as they are, pages still encrypted, while this connection
     holds the write lock, so no other connection can change them meanwhile (writes
@@ -118,8 +120,9 @@ def _snapshot(store: OpenStore, target: Path) -> int:
     return _verify_database(target, store.db_key)
 
 
-def _verify_database(path: Path, key: bytes) -> int:
-    """Every page opens with the key and the structure is whole; the people counted."""
+def _verify_database(path: Path, key: bytes) -> tuple[int, str]:
+    """Every page opens with the key and the structure is whole; the people counted
+    and the schema version read."""
     connection = sqlcipher3.connect(str(path))
     try:
         connection.execute(f'PRAGMA key = "{raw_key_literal(key)}"')
@@ -134,7 +137,9 @@ def _verify_database(path: Path, key: bytes) -> int:
                 "The snapshot taken for the backup did not read back whole "
                 f"({whole[0]}); no backup was written. Run 'mdtdesk check'."
             )
-        return int(connection.execute("SELECT count(*) FROM patient").fetchone()[0])
+        patients = connection.execute("SELECT count(*) FROM patient").fetchone()[0]
+        schema = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        return int(patients), str(schema[0]) if schema else ""
     except sqlcipher3.DatabaseError as exc:
         raise BackupRefused(
             f"The snapshot taken for the backup cannot be read ({exc}); no backup was "
@@ -155,7 +160,7 @@ def _sha256(path: Path) -> str:
 def backup(store: OpenStore, out: Path, progress: Progress | None = None) -> BackupInfo:
     """Write a verified backup of the open store to out (replacing an older one only
     when the new one is whole)."""
-    say = progress or (lambda _text: None)
+    say = progress or (lambda _step: None)
     if not out.parent.is_dir():
         raise errors.CannotWrite(
             f"The folder {out.parent} does not exist, so no backup was written there."
@@ -170,16 +175,16 @@ def backup(store: OpenStore, out: Path, progress: Progress | None = None) -> Bac
     work.mkdir(mode=0o700)
     partial = out.with_name(f".{out.name}.partial")
     try:
-        say(STEPS[0])
+        say(0)
         snap = work / "snapshot.db"
-        patients = _snapshot(store, snap)
-        say(STEPS[1])
+        patients, schema = _snapshot(store, snap)
+        say(1)
         taken_at = store.clock.now().isoformat()
         header = {
             "format": FORMAT,
             "store_id": store.store_id,
             "taken_at": taken_at,
-            "schema": _schema(snap, store.db_key),
+            "schema": schema,
             "db_bytes": snap.stat().st_size,
             "db_sha256": _sha256(snap),
             "keys": base64.b64encode(store.paths.keys.read_bytes()).decode("ascii"),
@@ -192,7 +197,7 @@ def backup(store: OpenStore, out: Path, progress: Progress | None = None) -> Bac
             shutil.copyfileobj(source, handle, _CHUNK)
             handle.flush()
             os.fsync(handle.fileno())
-        say(STEPS[2])
+        say(2)
         parsed = _parse(partial)
         _check_mac(parsed, store.db_key, partial)
         if parsed.header["db_sha256"] != header["db_sha256"]:
@@ -210,16 +215,6 @@ def _audit_backup(store: OpenStore, name: str, patients: int) -> None:
         # The app may be writing on another connection while the backup ran.
         s.connection(execution_options={WRITE_NOW: True})
         audit.log(s, "export", entity="backup", file=name, patients=patients)
-
-
-def _schema(path: Path, key: bytes) -> str:
-    connection = sqlcipher3.connect(str(path))
-    try:
-        connection.execute(f'PRAGMA key = "{raw_key_literal(key)}"')
-        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-        return str(row[0]) if row else ""
-    finally:
-        connection.close()
 
 
 def _parse(path: Path) -> _Parsed:
@@ -280,16 +275,26 @@ def _check_mac(parsed: _Parsed, db_key: bytes, path: Path) -> None:
         )
 
 
-def keys_in(path: Path) -> keyfile.KeyFile:
-    """The key file inside a backup (checked whole first): who can open it."""
-    return _keys(_parse(path), path.name)
+@dataclass(frozen=True)
+class BackupFile:
+    """A backup read and checked whole (shape, size, checksum), with the key file
+    inside it: who can open it."""
+
+    path: Path
+    parsed: _Parsed
+    key_file: bytes
+    keys: keyfile.KeyFile
 
 
-def _keys(parsed: _Parsed, name: str) -> keyfile.KeyFile:
+def read(path: Path) -> BackupFile:
+    parsed = _parse(path)
     try:
-        return keyfile.loads(base64.b64decode(parsed.header["keys"], validate=True))
+        data = base64.b64decode(parsed.header["keys"], validate=True)
+        return BackupFile(path, parsed, data, keyfile.loads(data))
     except (ValueError, keyfile.KeyFileFormatError):
-        raise BackupRefused(f"{name} is damaged: the key file inside it cannot be read.") from None
+        raise BackupRefused(
+            f"{path.name} is damaged: the key file inside it cannot be read."
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -300,7 +305,7 @@ class Restored:
 
 
 def restore(
-    path: Path,
+    source: Path | BackupFile,
     folder: Path,
     clock: Clock,
     *,
@@ -308,21 +313,22 @@ def restore(
     passphrase: str | None = None,
     recovery_key: str | None = None,
 ) -> Restored:
-    """Make a new store at folder from the backup at path, opened with a user's
-    passphrase or the recovery key, and checked before it is given its name."""
-    parsed = _parse(path)
+    """Make a new store at folder from a backup (a path, or a file already read),
+    opened with a user's passphrase or the recovery key, and checked before it is
+    given its name."""
+    held = source if isinstance(source, BackupFile) else read(source)
+    path, parsed = held.path, held.parsed
     check_target(folder)
-    _keys(parsed, path.name)
     building = folder.with_name(f".{folder.name}.restoring")
     shutil.rmtree(building, ignore_errors=True)  # left by a restore that was killed
     building.mkdir(mode=0o700, parents=False)
     try:
         paths = StorePaths(building)
         with atomic.open_private(paths.keys) as handle:
-            handle.write(base64.b64decode(parsed.header["keys"]))
-        with atomic.open_private(paths.db) as out, open(path, "rb") as source:
-            source.seek(parsed.db_offset)
-            shutil.copyfileobj(source, out, _CHUNK)
+            handle.write(held.key_file)
+        with atomic.open_private(paths.db) as out, open(path, "rb") as stored:
+            stored.seek(parsed.db_offset)
+            shutil.copyfileobj(stored, out, _CHUNK)
             out.flush()
             os.fsync(out.fileno())
         store = _open(building, clock, user, passphrase, recovery_key)
@@ -378,10 +384,6 @@ def _open(
 
 def last_backup(store: OpenStore) -> datetime | None:
     """When this store's newest backup was taken (from its audit log)."""
-    from sqlalchemy import select
-
-    from mdtdesk.store.models import AuditEvent
-
     with store.session() as s:
         at = s.execute(
             select(AuditEvent.at)

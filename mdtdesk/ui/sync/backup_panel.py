@@ -3,6 +3,7 @@ is longer ago than the setting, and Back up… (issue 19)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -50,8 +51,8 @@ class BackupPanel(QWidget):
         store = self.store
         self.worker.query(lambda: backup.last_backup(store), self._show, self._failed)
 
-    def _show(self, at: object) -> None:
-        text, due = backup.reminder(at, self.store.clock.now(), self.remind_after_days)  # type: ignore[arg-type]
+    def _show(self, at: datetime | None) -> None:
+        text, due = backup.reminder(at, self.store.clock.now(), self.remind_after_days)
         self.status.setText(("⚠ " if due else "") + text)
         self.reminder.emit("Backup due" if due else "")
 
@@ -83,7 +84,7 @@ class BackupPanel(QWidget):
         self.button.setEnabled(False)
         self.worker.op_with_progress(
             Change.SYNC,
-            lambda step: work(lambda text: step(STEPS.index(text) + 1, len(STEPS))),
+            lambda report: work(lambda step: report(step + 1, len(STEPS))),
             done,
             self._failed,
             self._progress,
